@@ -1,0 +1,38 @@
+"""Small helpers about the HTTP request."""
+
+from django.conf import settings
+
+
+def client_ip(request) -> str | None:
+    """The client's address, trusting exactly HAVEN_PROXY_COUNT proxies in front of us."""
+    proxies = settings.AXES_IPWARE_PROXY_COUNT
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def user_agent(request) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:300]
+
+
+def form_status(*forms, error=None) -> int:
+    """400 when a posted form (or formset) was refused or a service said no, else 200, so a
+    page that redisplays a form with its errors never answers "OK"."""
+    return 400 if error or any(_refused(form) for form in forms) else 200
+
+
+def _refused(form) -> bool:
+    if form is None or not form.is_bound:
+        return False
+    if hasattr(form, "total_error_count"):  # a formset
+        return not form.is_valid()
+    return bool(form.errors)
+
+
+def positive_int(value) -> int | None:
+    """A record id from a query string or form field, or None for anything else."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None

@@ -1,0 +1,104 @@
+import datetime
+
+import pytest
+
+from haven.people import search
+from haven.people.duplicates import find_duplicates
+
+pytestmark = pytest.mark.django_db
+NHS = "9434765919"
+
+
+@pytest.fixture
+def family(add_person):
+    bugs = add_person(
+        "Bugs",
+        "Bunny",
+        born=datetime.date(2021, 6, 25),
+        postcode="SW1A 1AA",
+        identifiers=[("nhs", "", NHS)],
+        known_as="Bugsy",
+    )
+    robert = add_person("Robert", "Smith", born=datetime.date(2019, 1, 2), postcode="M1 1AE")
+    katherine = add_person("Katherine", "O'Brien-Jones", born=datetime.date(2017, 3, 4))
+    return bugs, robert, katherine
+
+
+def _names(org, query):
+    return [p.full_name for p in search.search(org, query)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("bugs bunny", "Bugs Bunny"),
+        ("Bunny Bugs", "Bugs Bunny"),  # any order
+        ("bun", "Bugs Bunny"),  # a fragment
+        ("bugsy", "Bugs Bunny"),  # known as
+        ("Bnuny", "Bugs Bunny"),  # letters swapped
+        ("Bunnny", "Bugs Bunny"),  # a letter too many
+        ("Bob Smith", "Robert Smith"),  # nickname
+        ("rob smyth", "Robert Smith"),  # sounds alike
+        ("obrien", "Katherine O'Brien-Jones"),
+        ("jones kate", "Katherine O'Brien-Jones"),
+        ("25/06/2021", "Bugs Bunny"),
+        ("25-06-2021", "Bugs Bunny"),
+        ("2021-06-25", "Bugs Bunny"),
+        ("25 June 2021", "Bugs Bunny"),
+        ("943 476 5919", "Bugs Bunny"),
+        (NHS, "Bugs Bunny"),
+        ("sw1a1aa", "Bugs Bunny"),
+        ("bunny SW1A 1AA", "Bugs Bunny"),
+    ],
+)
+def test_one_box_finds_people_by_name_date_identifier_or_postcode(org, family, query, expected):
+    assert _names(org, query)[:1] == [expected]
+
+
+def test_every_part_of_the_query_must_match(org, family):
+    assert _names(org, "bugs smith") == []
+    assert _names(org, "bunny 02/01/2019") == []
+
+
+def test_search_never_crosses_organisations(org, other_org, family):
+    assert _names(other_org, "bunny") == []
+
+
+def test_merged_records_are_not_found(org, family, dsl):
+    from haven.people.merge import person_merge
+
+    bugs, robert, _ = family
+    person_merge(survivor=robert, duplicate=bugs, actor=dsl, reason="test")
+    assert _names(org, "bugs bunny") == []
+
+
+def test_nonsense_and_empty_queries_find_nobody(org, family):
+    assert _names(org, "") == []
+    assert _names(org, "   ") == []
+    assert _names(org, "zzzzqqq") == []
+    assert _names(org, "'; DROP TABLE people_person; --") == []
+
+
+def test_the_duplicate_check_matches_typos_and_swapped_names_on_dob_or_postcode(org, family):
+    bugs = family[0]
+    by_dob = find_duplicates(
+        org, first_name="Bunny", last_name="Bugs", date_of_birth=datetime.date(2021, 6, 25)
+    )
+    assert [m.person for m in by_dob] == [bugs]
+    assert by_dob[0].reasons == ["similar name, same date of birth"]
+    by_postcode = find_duplicates(org, first_name="Bugs", last_name="Bunnie", postcode="SW1A 1AA")
+    assert [m.person for m in by_postcode] == [bugs]
+    assert find_duplicates(org, first_name="Bugs", last_name="Bunny") == []
+    assert (
+        find_duplicates(
+            org, first_name="Bugs", last_name="Bunny", date_of_birth=datetime.date(2020, 1, 1)
+        )
+        == []
+    )
+
+
+def test_the_duplicate_check_matches_an_identifier_whatever_the_name(org, family):
+    (match,) = find_duplicates(
+        org, first_name="Someone", last_name="Else", identifiers=[("nhs", "", NHS)]
+    )
+    assert match.person == family[0] and match.reasons == ["same NHS number"]

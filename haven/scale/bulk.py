@@ -1,0 +1,112 @@
+"""Fast bulk inserts for generated data: COPY on PostgreSQL, executemany on SQLite.
+
+The ORM's ``bulk_create`` spends most of its time building SQL for every value; for millions
+of rows we give the driver plain tuples instead. Values are converted exactly as Django
+would store them (dates, datetimes and JSON through the backend's own adapters), so the
+rows read back through the ORM like any others.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+from django.db import connection, models
+
+
+class Table:
+    """Column order and value converters for one model's table."""
+
+    def __init__(self, model: type[models.Model]):
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields]
+        self.columns = [f.column for f in self.fields]
+        self.names = [f.attname for f in self.fields]
+        self.defaults = {}
+        for f in self.fields:
+            if f.has_default():
+                self.defaults[f.attname] = f.get_default()
+            elif f.null or isinstance(f, models.AutoField):
+                self.defaults[f.attname] = None
+            elif isinstance(f, models.CharField | models.TextField):
+                self.defaults[f.attname] = ""
+        ops = connection.ops
+        pg = connection.vendor == "postgresql"
+        self.converters = []
+        for f in self.fields:
+            if isinstance(f, models.JSONField):
+                self.converters.append(lambda v: None if v is None else json.dumps(v))
+            # Generated rows share a handful of timestamps: convert each once.
+            elif isinstance(f, models.DateTimeField) and not pg:
+                self.converters.append(lru_cache(maxsize=8192)(ops.adapt_datetimefield_value))
+            elif isinstance(f, models.DateField) and not pg:
+                self.converters.append(lru_cache(maxsize=65536)(ops.adapt_datefield_value))
+            else:
+                self.converters.append(None)
+
+    def without_pk(self) -> Table:
+        """The same table, letting the database number the rows."""
+        other = object.__new__(Table)
+        other.__dict__.update(self.__dict__)
+        keep = [i for i, f in enumerate(self.fields) if not f.primary_key]
+        other.fields = [self.fields[i] for i in keep]
+        other.columns = [self.columns[i] for i in keep]
+        other.names = [self.names[i] for i in keep]
+        other.converters = [self.converters[i] for i in keep]
+        return other
+
+    def row(self, values: dict) -> tuple:
+        merged = {**self.defaults, **values}
+        out = []
+        for name, convert in zip(self.names, self.converters, strict=True):
+            value = merged[name]
+            out.append(convert(value) if convert is not None and value is not None else value)
+        return tuple(out)
+
+
+_TABLES: dict[tuple[type, bool], Table] = {}
+
+
+def table(model, *, with_pk: bool) -> Table:
+    if (model, with_pk) not in _TABLES:
+        full = Table(model)
+        _TABLES[(model, with_pk)] = full if with_pk else full.without_pk()
+    return _TABLES[(model, with_pk)]
+
+
+def insert(model, rows: list[dict]) -> int:
+    """Insert dict rows (keys are field attnames). Give "id" in every row or in none."""
+    if not rows:
+        return 0
+    spec = table(model, with_pk="id" in rows[0])
+    tuples = [spec.row(r) for r in rows]
+    name = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in spec.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy:
+                for values in tuples:
+                    copy.write_row(values)
+        else:
+            marks = ", ".join(["%s"] * len(spec.columns))
+            cursor.executemany(f"INSERT INTO {name} ({columns}) VALUES ({marks})", tuples)  # noqa: S608
+    return len(tuples)
+
+
+def next_ids(model, count: int) -> range:
+    """Reserve ``count`` primary keys above the current highest (the generator runs alone)."""
+    top = model._base_manager.aggregate(top=models.Max("pk"))["top"] or 0
+    return range(top + 1, top + 1 + count)
+
+
+def reset_sequences(*models_) -> None:
+    """After explicit ids, move PostgreSQL's sequences past them (SQLite does this itself)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            table_name = model._meta.db_table
+            quoted = connection.ops.quote_name(table_name)
+            top = f"(SELECT MAX(id) FROM {quoted})"  # noqa: S608  (our own table's name)
+            sql = f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE({top}, 1))"
+            cursor.execute(sql, [table_name])

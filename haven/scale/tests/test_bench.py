@@ -1,0 +1,41 @@
+"""`haven bench` runs its operations end to end: a smoke test on a small generated data set
+(timings are measured by the benchmark itself, never asserted in tests)."""
+
+import pytest
+from django.core.management import call_command
+
+from haven.accounts.models import Organisation, User
+from haven.scale.bench import Bench
+from haven.scale.generator import PLANS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bench():
+    call_command("generate_data", people=120, seed=5)
+    organisation = Organisation.objects.get(name=PLANS[0].name)
+    user = User.objects.for_org(organisation).get(email__startswith="dsl@")
+    return Bench(runs=2, seed=1, user=user)
+
+
+@pytest.mark.parametrize(
+    "operation",
+    ["global search", "duplicate check", "person page", "record a concern", "chronology first"],
+)
+def test_an_operation_runs_and_reports_its_percentiles(bench, operation):
+    results = bench.run(only=operation)
+    assert results, f"no operation named like {operation!r}"
+    for row in results:
+        assert row["runs"] == 2
+        assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"]
+        assert row["queries"] > 0
+
+
+def test_the_chronology_page_operation_makes_its_long_history_once(bench):
+    from haven.chronology.models import Entry
+    from haven.chronology.timeline_bench import ENTRIES, SOURCE
+
+    bench.run(only="chronology first")
+    Bench(runs=1, seed=2, user=bench.user).run(only="chronology first")
+    assert Entry.unscoped.filter(source_type=SOURCE).count() == ENTRIES
