@@ -18,7 +18,7 @@ from datetime import timedelta
 from itertools import cycle
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 
 from haven.access import roles
@@ -36,6 +36,7 @@ from haven.cases.models import (
 from haven.configuration.models import Option
 from haven.configuration.services import seed_organisation
 from haven.core import clock
+from haven.core.db.maintenance import analyse_after_bulk_load
 from haven.people.models import Person
 from haven.safeguarding import triage
 from haven.safeguarding.models import (
@@ -115,11 +116,8 @@ class HomeBench:
 
     @staticmethod
     def _analyse() -> None:
-        """Refresh the planner's statistics after the bulk inserts, as autovacuum would
-        soon after, so the plans timed are the ones a live database gets."""
-        tables = [
-            m._meta.db_table
-            for m in (
+        analyse_after_bulk_load(
+            (
                 SafeguardingCase,
                 CaseStatusChange,
                 ClosureRequest,
@@ -128,12 +126,7 @@ class HomeBench:
                 Alert,
                 CumulativeAlert,
             )
-        ]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
-            else:
-                cursor.execute("ANALYZE")
+        )
 
     def _make_cases(self, count: int, owners: list[User], *, closed: bool = False) -> None:
         org, dsl = self.org, self.user

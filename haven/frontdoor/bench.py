@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 
 from haven.access import roles
 from haven.accounts import services as account_services
 from haven.accounts.models import Organisation, User
 from haven.core import clock
+from haven.core.db.maintenance import analyse_after_bulk_load
 from haven.frontdoor.models import Contact, ContactPerson, Outcome, Rag, Source, Status
 from haven.people.models import Household, Person
 
@@ -86,12 +87,7 @@ class FrontDoorBench:
         if decided < DECIDED_CONTACTS:
             with transaction.atomic():
                 self._make(DECIDED_CONTACTS - decided, decided=True)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                tables = ", ".join(m._meta.db_table for m in (Contact, ContactPerson, Person))
-                cursor.execute(f"VACUUM ANALYZE {tables}")
-            else:
-                cursor.execute("ANALYZE")
+        analyse_after_bulk_load((Contact, ContactPerson, Person))
 
     def _children(self, count: int) -> list[Person]:
         org, now = self.org, clock.now()

@@ -57,8 +57,9 @@ def _start(client, child, **fields):
 
 def _download(client, token):
     response = client.get(reverse("chronology:download", args=[token]))
+    # Reading the stream to its end closes the response, as a WSGI server would (the test
+    # client does it without closing the test's database connection).
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response, body
 
 
