@@ -1,5 +1,6 @@
-"""The front-door worklist operation of ``haven bench``: the worklist's first page when the
-front door has 5,000 open contacts.
+"""The front-door operations of ``haven bench``: the worklist's first page when the front
+door has 5,000 open contacts, and logging a contact whose child is typed in as new and found
+by the duplicate check.
 
 The data lives in its own front-door organisation, made once and found again on later runs.
 Rating 5,000 contacts through the services one by one would take minutes, so the rows the
@@ -156,6 +157,46 @@ class FrontDoorBench:
         ContactPerson.unscoped.bulk_create(links, batch_size=BATCH)
 
     # --- requests -----------------------------------------------------------------------
+
+    def contact_post(self) -> dict:
+        """A telephone contact about a child the front door already holds, typed in as a new
+        child (name and date of birth): choosing the child is not timed."""
+        from django.utils import timezone
+
+        people = Person.objects.for_org(self.org).filter(kind=Person.Kind.CHILD)
+        if not hasattr(self, "_child_ids"):
+            self._child_ids = list(people.values_list("pk", flat=True))
+        child = people.get(pk=self.bench.rng.choice(self._child_ids))
+        now = timezone.localtime(clock.now())
+        return {
+            "child": child,
+            "form": {
+                "source": Source.TELEPHONE,
+                "received_date": now.strftime("%d/%m/%Y"),
+                "received_time": now.strftime("%H:%M"),
+                "referrer_name": "Bench Referrer",
+                "referrer_role": "Class teacher",
+                "referrer_agency": "Bench Primary",
+                "referrer_phone": "01632 960123",
+                "concerns": "Said at breakfast club that there is no food at home.",
+                "parents_informed": "yes",
+                "consent": "given",
+                "new_child-first_name": child.first_name,
+                "new_child-last_name": child.last_name,
+                "new_child-date_of_birth": child.date_of_birth.strftime("%d/%m/%Y"),
+            },
+        }
+
+    def create_contact(self, prepared: dict):
+        """Two requests, timed together: "add" the child, which the duplicate check answers
+        with the child already held (409), then save the contact about that child."""
+        url, child = "/front-door/contacts/new/", prepared["child"]
+        asked = self.client.post(url, {**prepared["form"], "add_child": "1"})
+        assert asked.status_code == 409, asked.status_code
+        assert f'id="match-child-{child.pk}"'.encode() in asked.content
+        saved = self.client.post(url, {**prepared["form"], "children": child.pk, "save": "1"})
+        assert saved.status_code == 302, saved.status_code
+        return saved
 
     def worklist_page(self):
         response = self.client.get("/front-door/")

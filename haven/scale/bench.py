@@ -48,6 +48,7 @@ TARGETS_MS = {
     "chronology first page": {"postgresql": 30},
     "chronology PDF": {"postgresql": 2000, "sqlite": 2000},
     "front-door worklist": {"postgresql": 50},
+    "log a front-door contact": {"postgresql": 100},
 }
 
 
@@ -351,6 +352,11 @@ class Bench:
                 "front-door worklist (5,000 open contacts)",
                 lambda: self.front_door,
                 lambda front_door: front_door.worklist_page(),
+            ),
+            (
+                "log a front-door contact (duplicate check finds the child)",
+                lambda: self.front_door.contact_post(),
+                lambda data: self.front_door.create_contact(data),
             ),
         ]
         # ``only``: run just the operations whose name contains it (e.g. "register").
