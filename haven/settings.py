@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "haven.safeguarding",
     "haven.cases",
     "haven.frontdoor",
+    "haven.thresholds",
     "haven.tasks",
     "haven.reports",
     "haven.scale",

@@ -479,6 +479,23 @@ def can_configure_thresholds(user) -> bool:
     return can_administer(user)
 
 
+# --- Threshold frameworks and decisions -----------------------------------------------------
+
+
+def can_configure_threshold_frameworks(user) -> bool:
+    """Listing, choosing, copying, editing, importing and exporting frameworks."""
+    return can_administer(user)
+
+
+def can_decide_threshold_on_concern(user, concern) -> bool:
+    """The guided threshold decision is part of triage: the DSL and deputies."""
+    return can_triage(user, concern)
+
+
+def can_view_threshold_decisions_on_concern(user, concern) -> bool:
+    return lead_may_open_concern(user, concern)
+
+
 def case_chronology_scopes(user):
     """The "case:<id>" chronology scopes of every case ``user`` may see, as a subquery."""
     from django.db.models import CharField, Value

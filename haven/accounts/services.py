@@ -58,6 +58,7 @@ def organisation_create(*, name: str, kind: str, actor=None, **settings_fields) 
         seed_organisation(org)
         _seed_safeguarding(org)
         _seed_case_thresholds(org)
+        _seed_threshold_frameworks(org)
         if kind == Organisation.Kind.FRONT_DOOR:
             from haven.frontdoor.services.setup import seed_front_door
 
@@ -88,6 +89,13 @@ def _seed_case_thresholds(org) -> None:
     from haven.cases.services import thresholds_seed
 
     thresholds_seed(org)
+
+
+def _seed_threshold_frameworks(org) -> None:
+    # The example threshold frameworks (continua of need), one of them chosen.
+    from haven.thresholds.services import seed_frameworks
+
+    seed_frameworks(org)
 
 
 ORGANISATION_SETTINGS = (

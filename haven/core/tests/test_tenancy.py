@@ -216,6 +216,12 @@ NOT_NAMED_BY_URLS = {
     "audit.AuditEvent": "pages filter the trail; none names one event",
     "accounts.UserRole": "roles are edited through the member of staff",
     "people.SearchToken": "an index of name pieces, written by the people services",
+    "thresholds.FrameworkVersion": "pages name the framework; a version is shown through it",
+    "thresholds.Level": "levels are chosen in a form, never named in a URL",
+    "thresholds.Domain": "domains are shown in the decision form, never named in a URL",
+    "thresholds.Indicator": "indicators are ticked in a form, never named in a URL",
+    "thresholds.TickedIndicator": "shown with their decision",
+    "thresholds.ThresholdDecision": "shown on the concern and in the chronology",
 }
 
 
@@ -396,6 +402,7 @@ def riverside(org, admin, dsl, deputy_dsl, manager, key_person, staff_member, le
         admin, dsl, key_person, manager, child, programme_rows["engagement"]["pk"]
     )
     concern = _concern_rows(admin, dsl, key_person, child, lodger)
+    _threshold_rows(admin, dsl, concern)
 
     # Workforce: a volunteer without a sign-in, with a certificate, a DBS check, induction,
     # a training session, the organisation's own level wording, a learning-needs analysis,
@@ -550,6 +557,27 @@ CONCERN_SECRETS = {
     "Wilhelmina said the otter pushed her by the kite shed",
     "Under the Riverside willow",
 }
+
+
+def _threshold_rows(admin, dsl, concern):
+    """The example threshold frameworks, a copy of one, and a decision on the concern."""
+    from haven.thresholds import services as threshold_services
+
+    threshold_services.seed_frameworks(concern.organisation)
+    framework = threshold_services.current_framework(concern.organisation)
+    threshold_services.framework_copy(
+        actor=admin, framework=framework, name="Riverside heron-kite matrix"
+    )
+    version = framework.current_version
+    first = version.indicators.first()
+    threshold_services.decision_record(
+        actor=dsl,
+        version=version,
+        ticked={first.pk: "Riverside heron-kite threshold note"},
+        chosen_level=version.levels.last(),
+        rationale="Riverside heron-kite threshold rationale",
+        concern=concern,
+    )
 
 
 def _concern_rows(admin, dsl, key_person, child, linked):
