@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("haven.documents.urls")),
     path("reports/", include("haven.reports.urls")),
     path("front-door/", include("haven.frontdoor.urls")),
+    path("thresholds/", include("haven.thresholds.urls")),
 ]
 
 handler400 = "haven.core.errors_views.bad_request"

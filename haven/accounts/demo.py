@@ -245,6 +245,9 @@ def load_demo() -> bool:
     from haven.safeguarding.alerts_demo import load_riverside_alerts
 
     load_riverside_alerts(staff=people, children=riverside_children)
+    from haven.thresholds.demo import load_riverside_thresholds
+
+    load_riverside_thresholds(staff=people, children=riverside_children)
     from haven.documents.demo import load_documents
 
     load_documents(

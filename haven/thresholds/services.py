@@ -14,6 +14,7 @@ from haven.access import rules
 from haven.audit.models import Action
 from haven.audit.services import record_event
 from haven.chronology.projection import project_new
+from haven.core import clock
 from haven.core.errors import DomainError, NotAllowed, require, require_same_organisation
 from haven.thresholds import definitions, examples
 from haven.thresholds.models import (
@@ -210,8 +211,11 @@ def framework_choose(*, actor, framework: Framework) -> Framework:
     _administer(actor, framework)
     frameworks = Framework.objects.for_org(actor.organisation)
     with transaction.atomic():
-        frameworks.filter(in_use=True).exclude(pk=framework.pk).update(in_use=False)
-        frameworks.filter(pk=framework.pk).update(in_use=True)
+        now = clock.now()
+        frameworks.filter(in_use=True).exclude(pk=framework.pk).update(
+            in_use=False, modified_at=now
+        )
+        frameworks.filter(pk=framework.pk).update(in_use=True, modified_at=now)
         record_event(
             action=Action.UPDATE,
             actor=actor,
@@ -332,3 +336,8 @@ def framework_in_use_or_error(organisation) -> Framework:
     if framework is None or framework.current_version is None:
         raise NotAllowed("Your organisation has not chosen a threshold framework yet.")
     return framework
+
+
+def queries_frameworks(organisation):
+    """Every framework of ``organisation`` (for tests and the demo)."""
+    return Framework.objects.for_org(organisation).select_related("current_version")

@@ -1771,6 +1771,105 @@ EXPECTED.update(
 )
 
 
+# --- Threshold frameworks (administrators) and guided threshold decisions (the leads) ---------
+
+
+def _frameworks(world):
+    from haven.thresholds import services as threshold_services
+
+    threshold_services.seed_frameworks(world.org)
+    return {f.name: f for f in threshold_services.queries_frameworks(world.org)}
+
+
+def _four_tier(world, user):
+    return {"pk": _frameworks(world)["Four-tier needs matrix"].pk}
+
+
+def _high_low(world, user):
+    return {"pk": _frameworks(world)["Family centre High and Low thresholds"].pk}
+
+
+def _threshold_rows(world) -> list:
+    from haven.thresholds.models import Framework, FrameworkVersion, ThresholdDecision
+
+    return [
+        list(model.objects.for_org(world.org).order_by("pk").values_list("pk", "modified_at"))
+        for model in (Framework, FrameworkVersion, ThresholdDecision)
+    ]
+
+
+def _framework_file(world, user):
+    import json as json_module
+
+    from haven.thresholds.examples import HIGH_LOW
+
+    body = json_module.dumps({**HIGH_LOW, "name": "Matrix import"}).encode()
+    return {"file": SimpleUploadedFile("matrix.json", body, content_type="application/json")}
+
+
+def _framework_definition(world, user):
+    import json as json_module
+
+    from haven.thresholds.definitions import export
+
+    framework = _frameworks(world)["Four-tier needs matrix"]
+    return {"definition": json_module.dumps(export(framework.current_version)), "note": "Matrix"}
+
+
+def _universal(world, user):
+    framework = _frameworks(world)["Four-tier needs matrix"]
+    level = framework.current_version.levels.get(position=0)
+    return {"action": "save", "chosen_level": level.pk}
+
+
+FRAMEWORKS_PAGE = Redirect("/thresholds/frameworks/", prefix=True)
+EXPECTED.update(
+    {
+        "thresholds:frameworks": Page(administrators(OK)),
+        "thresholds:framework": Page(
+            administrators(OK, stranger_admin=NOT_FOUND), kwargs=_four_tier
+        ),
+        "thresholds:framework_export": Page(
+            administrators(OK, stranger_admin=NOT_FOUND), kwargs=_four_tier
+        ),
+        "thresholds:framework_choose": Page(
+            administrators(Redirect("/thresholds/frameworks/"), stranger_admin=NOT_FOUND),
+            method="post",
+            kwargs=_high_low,
+            observe=lambda w, u: _threshold_rows(w),
+            changes_for=ADMIN_ONLY,
+        ),
+        "thresholds:framework_copy": Page(
+            administrators(OK, stranger_admin=NOT_FOUND),
+            kwargs=_four_tier,
+            form=Form(
+                data=lambda w, u: {"name": "Matrix copy"},
+                observe=_threshold_rows,
+                success=FRAMEWORKS_PAGE,
+            ),
+        ),
+        "thresholds:framework_edit": Page(
+            administrators(OK, stranger_admin=NOT_FOUND),
+            kwargs=_four_tier,
+            form=Form(data=_framework_definition, observe=_threshold_rows, success=FRAMEWORKS_PAGE),
+        ),
+        "thresholds:framework_import": Page(
+            administrators(OK),
+            form=Form(data=_framework_file, observe=_threshold_rows, success=FRAMEWORKS_PAGE),
+        ),
+        "thresholds:concern_decide": Page(
+            SAFEGUARDING_LEADS | {"stranger": NOT_FOUND},
+            kwargs=lambda w, u: (_frameworks(w), {"pk": w.alerted.pk})[1],
+            form=Form(
+                data=_universal,
+                observe=_threshold_rows,
+                success=Redirect("/concerns/", prefix=True),
+            ),
+        ),
+    }
+)
+
+
 # --- The children's front door ---------------------------------------------------------------
 # Its pages are for the staff of a front-door organisation, and none of the personas here is
 # one: each is refused before anything is looked up. The front door's own table, with its

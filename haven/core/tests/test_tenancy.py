@@ -542,6 +542,8 @@ def riverside(org, admin, dsl, deputy_dsl, manager, key_person, staff_member, le
     lead_pages.append(reverse("safeguarding:concern", kwargs={"pk": concern.pk}))
     front_door = front_door_rows(school=org, school_dsl=dsl, child=child, concern=concern)
     secrets |= front_door.secrets
+    secrets |= THRESHOLD_SECRETS
+    our_pages.append(reverse("thresholds:frameworks"))
     return Riverside(
         org=org,
         secrets=secrets,
@@ -556,6 +558,13 @@ CONCERN_SECRETS = {
     "Riverside otter-bruise detail",
     "Wilhelmina said the otter pushed her by the kite shed",
     "Under the Riverside willow",
+}
+
+
+THRESHOLD_SECRETS = {
+    "Riverside heron-kite matrix",
+    "Riverside heron-kite threshold note",
+    "Riverside heron-kite threshold rationale",
 }
 
 

@@ -1,0 +1,231 @@
+"""Administering threshold frameworks, and the guided threshold decision on a concern.
+
+Thin: decorators → scoped fetch → form → service → redirect.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from haven.access import rules
+from haven.access.decorators import requires
+from haven.audit.models import Action
+from haven.audit.services import record_event
+from haven.core.errors import DomainError
+from haven.safeguarding import triage
+from haven.thresholds import definitions, queries, services
+from haven.thresholds.forms import CopyForm, DecisionForm, DefinitionForm, ImportForm, pretty
+from haven.thresholds.suggestion import Tick, suggest
+
+administer = requires(rules.can_configure_threshold_frameworks)
+lead = requires(rules.can_triage_concerns)
+
+
+@administer
+@require_safe
+def frameworks(request):
+    rows = list(queries.frameworks(request.user.organisation))
+    return render(request, "thresholds/frameworks.html", {"frameworks": rows})
+
+
+@administer
+@require_safe
+def framework(request, pk: int):
+    framework = queries.get_framework(request.user, pk)
+    levels, domains, rows = queries.version_contents(framework.current_version)
+    context = {
+        "framework": framework,
+        "version": framework.current_version,
+        "levels": levels,
+        "domains": domains,
+        "versions": queries.versions(framework),
+    }
+    return render(request, "thresholds/framework.html", context)
+
+
+@administer
+@require_POST
+def framework_choose(request, pk: int):
+    framework = queries.get_framework(request.user, pk)
+    services.framework_choose(actor=request.user, framework=framework)
+    messages.success(request, f"Your organisation now uses “{framework.name}”.")
+    return redirect("thresholds:frameworks")
+
+
+@administer
+@require_http_methods(["GET", "POST"])
+def framework_copy(request, pk: int):
+    framework = queries.get_framework(request.user, pk)
+    form = CopyForm(request.POST or None, initial={"name": f"Copy of {framework.name}"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.framework_copy(
+                actor=request.user, framework=framework, name=form.cleaned_data["name"]
+            )
+        except DomainError as problem:
+            form.add_error("name", str(problem))
+        else:
+            messages.success(request, f"“{copy.name}” is a copy you can now edit.")
+            return redirect("thresholds:framework", pk=copy.pk)
+    return render(
+        request,
+        "thresholds/framework_copy.html",
+        {"framework": framework, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@administer
+@require_http_methods(["GET", "POST"])
+def framework_edit(request, pk: int):
+    framework = queries.get_framework(request.user, pk)
+    initial = {"definition": pretty(definitions.export(framework.current_version))}
+    form = DefinitionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.framework_publish(
+                actor=request.user,
+                framework=framework,
+                definition=form.cleaned_data["definition"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as problem:
+            form.add_error("definition", str(problem))
+        else:
+            messages.success(request, f"Version {version.number} of “{version.name}” published.")
+            return redirect("thresholds:framework", pk=framework.pk)
+    return render(
+        request,
+        "thresholds/framework_edit.html",
+        {"framework": framework, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@administer
+@require_safe
+def framework_export(request, pk: int):
+    framework = queries.get_framework(request.user, pk)
+    version = framework.current_version
+    record_event(
+        action=Action.EXPORT,
+        actor=request.user,
+        request=request,
+        obj=framework,
+        detail={"what": "threshold framework", "version": version.number},
+    )
+    body = json.dumps(definitions.export(version), indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    name = slugify(framework.name) or "framework"
+    response["Content-Disposition"] = f'attachment; filename="{name}-v{version.number}.json"'
+    return response
+
+
+@administer
+@require_http_methods(["GET", "POST"])
+def framework_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            framework = services.framework_import(
+                actor=request.user, definition=form.cleaned_data["file"]
+            )
+        except DomainError as problem:
+            form.add_error("file", str(problem))
+        else:
+            messages.success(request, f"“{framework.name}” imported.")
+            return redirect("thresholds:framework", pk=framework.pk)
+    return render(
+        request,
+        "thresholds/framework_import.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- The guided decision on a concern ---------------------------------------------------------
+
+
+def _suggestion(version, levels, form_indicators, ticked):
+    by_pk = {level.pk: level for level in levels}
+    result = suggest(
+        (
+            Tick(
+                by_pk[form_indicators[pk].level_id].position,
+                str(form_indicators[pk].domain_id),
+                form_indicators[pk].always_escalate,
+            )
+            for pk in ticked
+        ),
+        top=len(levels) - 1,
+        cluster_domains=version.cluster_domains,
+    )
+    return levels[result.level], result.reason
+
+
+@lead
+@require_http_methods(["GET", "POST"])
+def concern_decide(request, pk: int):
+    concern = triage.get_concern_for_triage(request.user, pk)
+    if not rules.can_decide_threshold_on_concern(request.user, concern):
+        raise PermissionDenied  # entered in error: kept, but no longer decided on
+    try:
+        framework = services.framework_in_use_or_error(request.user.organisation)
+    except DomainError as problem:
+        messages.error(request, str(problem))
+        return redirect("safeguarding:concern", pk=concern.pk)
+    version = framework.current_version
+    levels, domains, rows = queries.version_contents(version)
+    form = DecisionForm(request.POST or None, version=version, levels=levels, indicators=rows)
+    ticked = form.ticked() if form.is_bound else {}
+    suggested, reason = _suggestion(version, levels, form.indicators, ticked)
+    if request.method == "POST" and form.is_valid() and request.POST.get("action") == "save":
+        try:
+            services.decision_record(
+                actor=request.user,
+                version=version,
+                ticked=ticked,
+                chosen_level=form.cleaned_data["chosen_level"],
+                rationale=form.cleaned_data["rationale"],
+                concern=concern,
+            )
+        except DomainError as problem:
+            form.add_error("rationale", str(problem))
+        else:
+            chosen = form.cleaned_data["chosen_level"]
+            messages.success(
+                request, f"Threshold decision recorded for concern {concern.number}: {chosen.name}."
+            )
+            return redirect("safeguarding:concern", pk=concern.pk)
+    chosen = form.cleaned_data.get("chosen_level") if form.is_bound and form.is_valid() else None
+    if request.method == "GET":
+        record_event(
+            action=Action.VIEW,
+            actor=request.user,
+            request=request,
+            obj=concern,
+            person_id=concern.child_id,
+            detail={"what": "concern, for a threshold decision"},
+        )
+    context = {
+        "concern": concern,
+        "framework": framework,
+        "version": version,
+        "levels": levels,
+        "domains": domains,
+        "form": form,
+        "ticked": ticked,
+        "suggested": suggested,
+        "reason": reason,
+        "chosen": chosen or suggested,
+        "decisions": queries.decisions_for_concern(concern),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "thresholds/decide.html", context, status=status)
