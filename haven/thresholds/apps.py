@@ -10,6 +10,9 @@ class ThresholdsConfig(AppConfig):
     def ready(self):
         # Register the chronology projector for threshold decisions.
         from haven.thresholds import chronology  # noqa: F401
+        from haven.thresholds.reports import register
+
+        register()
         from haven.thresholds.services import seed_all_organisations
 
         # Organisations from before this release get the example frameworks too.

@@ -1,0 +1,116 @@
+"""The guided threshold decision in a real browser, and the administrators' framework pages.
+
+A DSL triaging a concern opens the organisation's threshold framework, ticks three early help
+indicators in three domains, sees "child in need" suggested because together they are a
+cluster, chooses early help with a rationale, and finds the decision on the concern and in
+the child's chronology.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from haven.configuration.services import seed_organisation
+from haven.safeguarding.taxonomy import seed_safeguarding
+from haven.safeguarding.tests.records import concern_records, make_child
+from haven.thresholds.services import seed_frameworks
+
+pytestmark = pytest.mark.browser
+
+TICKS = {
+    "Low mood, worries or withdrawal noticed by staff": "Quiet and tearful in class all week.",
+    "Hygiene, clothing or meals are sometimes not good enough": "Same jumper since Monday.",
+    "Money worries, debt or the risk of losing the home": "Mum mentioned rent arrears.",
+}
+
+
+def test_a_dsl_chooses_early_help_over_a_child_in_need_suggestion_with_a_rationale(
+    page, staff_member, dsl, sign_in_browser, accessibility
+):
+    org = dsl.organisation
+    seed_organisation(org)
+    seed_safeguarding(org)
+    seed_frameworks(org)
+    child = make_child(dsl, "Rosie", "Marsh", date(2017, 5, 4))
+    concern = concern_records(staff_member, child, alert_people=[dsl]).concern
+    sign_in_browser(page, dsl)
+
+    # From the triage queue to the concern's triage page, then to the framework.
+    page.goto("/concerns/triage/")
+    page.get_by_role("table").get_by_role("link", name=re.compile(f"{concern.number}")).click()
+    page.get_by_role("link", name="Decide the level of need with the threshold framework").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Threshold decision on concern {concern.number}"
+    )
+    suggestion = page.locator("#threshold-suggestion")
+    expect(suggestion).to_contain_text("Universal")
+    accessibility.check(page, "threshold decision")
+
+    for text, note in TICKS.items():
+        page.get_by_role("checkbox", name=re.compile(re.escape(text))).check()
+        page.get_by_label(f"Note on: {text}").fill(note)
+    expect(suggestion).to_contain_text("Child in need")
+    expect(suggestion).to_contain_text("span 3 domains")
+    expect(page.get_by_role("radio", name=re.compile("^Child in need"))).to_be_checked()
+
+    page.get_by_role("radio", name=re.compile("^Early help")).check()
+    expect(page.locator("[data-chosen-response]")).to_contain_text("early help assessment")
+    expect(page.locator("[data-differs-hint]")).to_contain_text("say why")
+    page.get_by_label("Why (required if it differs from the suggestion)").fill(
+        "Mum asked the family hub for help last week and is engaging well."
+    )
+    page.get_by_role("button", name="Save the decision").click()
+
+    # The decision on the concern.
+    expect(page.get_by_role("status").first).to_contain_text("Threshold decision recorded")
+    panel = page.get_by_role("region", name="Threshold decisions")
+    expect(panel).to_contain_text("Early help")
+    expect(panel).to_contain_text("the framework suggested Child in need")
+    expect(panel).to_contain_text("engaging well")
+    expect(panel).to_contain_text("Mum mentioned rent arrears.")
+    accessibility.check(page, "concern with a threshold decision")
+
+    # And in the child's chronology.
+    page.goto(f"/people/{child.pk}/?tab=chronology")
+    entry = page.get_by_role("cell", name=re.compile("^Threshold decision: Early help"))
+    expect(entry).to_contain_text("the framework suggested Child in need")
+    accessibility.check(page, "chronology with a threshold decision")
+
+
+def test_an_administrator_reviews_copies_edits_and_imports_frameworks(
+    page, admin, sign_in_browser, accessibility
+):
+    seed_frameworks(admin.organisation)
+    sign_in_browser(page, admin)
+    page.goto("/thresholds/frameworks/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Threshold frameworks")
+    accessibility.check(page, "threshold frameworks")
+
+    page.get_by_role("link", name="Four-tier needs matrix").click()
+    expect(page.get_by_role("heading", name="Domains and indicators")).to_be_visible()
+    accessibility.check(page, "threshold framework")
+
+    page.get_by_role("link", name="Copy").click()
+    accessibility.check(page, "copy a threshold framework")
+    page.get_by_label("Name of the copy").fill("Riverside matrix")
+    page.get_by_role("button", name="Copy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Riverside matrix")
+
+    page.get_by_role("link", name=re.compile("^Edit")).click()
+    accessibility.check(page, "edit a threshold framework")
+    page.get_by_label("Framework (JSON)").fill('{"name": "Broken"}')
+    page.get_by_role("button", name="Publish a new version").click()
+    expect(page.locator("[data-error-summary]")).to_contain_text("at least one")
+    accessibility.check(page, "edit a threshold framework, with errors")
+
+    page.goto("/thresholds/frameworks/import/")
+    accessibility.check(page, "import a threshold framework")
+    page.goto("/thresholds/frameworks/")
+    page.get_by_role("row", name=re.compile("Riverside matrix")).get_by_role(
+        "button", name=re.compile("^Use this one")
+    ).click()
+    expect(page.get_by_role("status").first).to_contain_text("now uses “Riverside matrix”")
