@@ -496,6 +496,15 @@ def can_view_threshold_decisions_on_concern(user, concern) -> bool:
     return lead_may_open_concern(user, concern)
 
 
+def can_decide_threshold_on_case(user, case) -> bool:
+    """Those who record on the case: its owner, its manager and the leads."""
+    return can_record_on_case(user, case)
+
+
+def can_view_threshold_decisions_on_case(user, case) -> bool:
+    return can_view_case(user, case)
+
+
 def case_chronology_scopes(user):
     """The "case:<id>" chronology scopes of every case ``user`` may see, as a subquery."""
     from django.db.models import CharField, Value

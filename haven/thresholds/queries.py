@@ -45,9 +45,19 @@ def version_contents(version):
 
 
 def decisions_for_concern(concern):
+    return decisions_for(concern.organisation, concern=concern)
+
+
+def decisions_for_case(case):
+    return decisions_for(case.organisation, case=case)
+
+
+def decisions_for(organisation, **subject):
+    """The threshold decisions on one subject (``concern=``, ``case=`` or ``contact=``),
+    oldest first, with their ticked indicators: two queries however many there are."""
     decisions = list(
-        ThresholdDecision.objects.for_org(concern.organisation)
-        .filter(concern=concern)
+        ThresholdDecision.objects.for_org(organisation)
+        .filter(**subject)
         .select_related("chosen_level", "suggested_level", "version", "decided_by")
         .order_by("created_at", "pk")
     )
@@ -55,7 +65,7 @@ def decisions_for_concern(concern):
         from haven.thresholds.models import TickedIndicator
 
         ticked = (
-            TickedIndicator.objects.for_org(concern.organisation)
+            TickedIndicator.objects.for_org(organisation)
             .filter(decision__in=decisions)
             .select_related("indicator__domain", "indicator__level")
             .order_by("decision", "indicator__domain__position", "indicator__position")

@@ -266,7 +266,11 @@ def decision_record(
         )
         child = concern.child
     elif case is not None:
-        require(rules.can_record_on_case(actor, case), "You may not record on this case.")
+        require(
+            rules.can_decide_threshold_on_case(actor, case),
+            "Only the case's owner, its manager and the safeguarding leads record threshold "
+            "decisions on it.",
+        )
         child = case.child
     elif contact is None or child is None:
         raise DomainError("A threshold decision is about a concern, a case or a contact.")

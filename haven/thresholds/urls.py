@@ -15,4 +15,5 @@ urlpatterns = [
     path("frameworks/<int:pk>/edit/", views.framework_edit, name="framework_edit"),
     path("frameworks/<int:pk>/export/", views.framework_export, name="framework_export"),
     path("concerns/<int:pk>/", views.concern_decide, name="concern_decide"),
+    path("cases/<int:pk>/", views.case_decide, name="case_decide"),
 ]

@@ -6,11 +6,13 @@ Thin: decorators → scoped fetch → form → service → redirect.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -26,6 +28,7 @@ from haven.thresholds.suggestion import Tick, suggest
 
 administer = requires(rules.can_configure_threshold_frameworks)
 lead = requires(rules.can_triage_concerns)
+cases_worker = requires(rules.can_work_with_cases)
 
 
 @administer
@@ -170,17 +173,28 @@ def _suggestion(version, levels, form_indicators, ticked):
     return levels[result.level], result.reason
 
 
-@lead
-@require_http_methods(["GET", "POST"])
-def concern_decide(request, pk: int):
-    concern = triage.get_concern_for_triage(request.user, pk)
-    if not rules.can_decide_threshold_on_concern(request.user, concern):
-        raise PermissionDenied  # entered in error: kept, but no longer decided on
+@dataclass
+class Subject:
+    """What a guided decision is about, and how its page talks about it."""
+
+    kwargs: dict  # for decision_record: concern=, case= or contact= (and child=)
+    title: str
+    about: str
+    back_url: str
+    back_label: str
+    links: list = field(default_factory=list)  # (url, label) besides the way back
+    audit_obj: object = None
+    child_id: int | None = None
+    child: object = None
+    detail: str = ""
+
+
+def _decide(request, subject: Subject):
     try:
         framework = services.framework_in_use_or_error(request.user.organisation)
     except DomainError as problem:
         messages.error(request, str(problem))
-        return redirect("safeguarding:concern", pk=concern.pk)
+        return redirect(subject.back_url)
     version = framework.current_version
     levels, domains, rows = queries.version_contents(version)
     form = DecisionForm(request.POST or None, version=version, levels=levels, indicators=rows)
@@ -194,28 +208,29 @@ def concern_decide(request, pk: int):
                 ticked=ticked,
                 chosen_level=form.cleaned_data["chosen_level"],
                 rationale=form.cleaned_data["rationale"],
-                concern=concern,
+                **subject.kwargs,
             )
         except DomainError as problem:
             form.add_error("rationale", str(problem))
         else:
             chosen = form.cleaned_data["chosen_level"]
             messages.success(
-                request, f"Threshold decision recorded for concern {concern.number}: {chosen.name}."
+                request, f"Threshold decision recorded for {subject.about}: {chosen.name}."
             )
-            return redirect("safeguarding:concern", pk=concern.pk)
+            return redirect(subject.back_url)
     chosen = form.cleaned_data.get("chosen_level") if form.is_bound and form.is_valid() else None
     if request.method == "GET":
         record_event(
             action=Action.VIEW,
             actor=request.user,
             request=request,
-            obj=concern,
-            person_id=concern.child_id,
-            detail={"what": "concern, for a threshold decision"},
+            obj=subject.audit_obj,
+            person_id=subject.child_id,
+            detail={"what": f"{subject.about}, for a threshold decision"},
         )
+    subject_filter = {k: v for k, v in subject.kwargs.items() if k != "child"}
     context = {
-        "concern": concern,
+        "subject": subject,
         "framework": framework,
         "version": version,
         "levels": levels,
@@ -225,7 +240,53 @@ def concern_decide(request, pk: int):
         "suggested": suggested,
         "reason": reason,
         "chosen": chosen or suggested,
-        "decisions": queries.decisions_for_concern(concern),
+        "decisions": queries.decisions_for(request.user.organisation, **subject_filter),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "thresholds/decide.html", context, status=status)
+
+
+@lead
+@require_http_methods(["GET", "POST"])
+def concern_decide(request, pk: int):
+    concern = triage.get_concern_for_triage(request.user, pk)
+    if not rules.can_decide_threshold_on_concern(request.user, concern):
+        raise PermissionDenied  # entered in error: kept, but no longer decided on
+    category = concern.category.name
+    if concern.subcategory_id:
+        category = f"{category} – {concern.subcategory.name}"
+    subject = Subject(
+        kwargs={"concern": concern},
+        title=f"Threshold decision on concern {concern.number}",
+        about=f"concern {concern.number}",
+        back_url=reverse("safeguarding:concern", args=[concern.pk]),
+        back_label="Open the concern",
+        links=[(reverse("safeguarding:triage_decide", args=[concern.pk]), "Triage decision")],
+        audit_obj=concern,
+        child_id=concern.child_id,
+        child=concern.child,
+        detail=category,
+    )
+    return _decide(request, subject)
+
+
+@cases_worker
+@require_http_methods(["GET", "POST"])
+def case_decide(request, pk: int):
+    from haven.cases.queries import get_case_for_user
+
+    case = get_case_for_user(request.user, pk, for_write=True)
+    if not rules.can_decide_threshold_on_case(request.user, case):
+        raise PermissionDenied
+    subject = Subject(
+        kwargs={"case": case},
+        title=f"Threshold decision on safeguarding case {case.reference}",
+        about=f"safeguarding case {case.reference}",
+        back_url=reverse("cases:case", args=[case.pk]),
+        back_label="Open the case",
+        audit_obj=case,
+        child_id=case.child_id,
+        child=case.child,
+        detail=f"the case's threshold is {case.threshold.name}",
+    )
+    return _decide(request, subject)

@@ -1857,6 +1857,15 @@ EXPECTED.update(
             administrators(OK),
             form=Form(data=_framework_file, observe=_threshold_rows, success=FRAMEWORKS_PAGE),
         ),
+        "thresholds:case_decide": Page(
+            programme_workers(OK),
+            kwargs=lambda w, u: (_frameworks(w), {"pk": w.cases.case.pk})[1],
+            form=Form(
+                data=_universal,
+                observe=_threshold_rows,
+                success=Redirect("/cases/", prefix=True),
+            ),
+        ),
         "thresholds:concern_decide": Page(
             SAFEGUARDING_LEADS | {"stranger": NOT_FOUND},
             kwargs=lambda w, u: (_frameworks(w), {"pk": w.alerted.pk})[1],

@@ -19,3 +19,22 @@ def threshold_panel(context, concern):
         "decisions": queries.decisions_for_concern(concern),
         "can_decide": rules.can_decide_threshold_on_concern(user, concern),
     }
+
+
+@register.inclusion_tag("thresholds/case_panel.html", takes_context=True)
+def case_threshold_panel(context, case):
+    user = context["request"].user
+    if not rules.can_view_threshold_decisions_on_case(user, case):
+        return {"show": False}
+    decisions = queries.decisions_for_case(case)
+    latest = decisions[-1] if decisions else None
+    return {
+        "show": True,
+        "case": case,
+        "decisions": decisions,
+        "mismatch": latest is not None
+        and latest.chosen_level.case_threshold
+        and latest.chosen_level.case_threshold != case.threshold.name,
+        "latest": latest,
+        "can_decide": rules.can_decide_threshold_on_case(user, case),
+    }

@@ -127,7 +127,7 @@ def test_the_page_costs_the_same_with_more_decisions(
 
     decide()
     client.get(url)
-    with django_assert_num_queries(17) as first:
+    with django_assert_num_queries(16) as first:
         client.get(url)
     decide()
     decide()
