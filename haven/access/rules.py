@@ -505,6 +505,19 @@ def can_view_threshold_decisions_on_case(user, case) -> bool:
     return can_view_case(user, case)
 
 
+def can_decide_thresholds_at_front_door(user) -> bool:
+    """Those who choose a contact's RAG rating or make its early help decision."""
+    return can_rate_contacts(user) or can_decide_mash(user) or can_make_early_help_decision(user)
+
+
+def can_decide_threshold_on_contact(user, contact) -> bool:
+    return can_decide_thresholds_at_front_door(user) and can_view_contact(user, contact)
+
+
+def can_view_threshold_decisions_on_contact(user, contact) -> bool:
+    return can_view_contact(user, contact)
+
+
 def case_chronology_scopes(user):
     """The "case:<id>" chronology scopes of every case ``user`` may see, as a subquery."""
     from django.db.models import CharField, Value

@@ -52,6 +52,10 @@ def decisions_for_case(case):
     return decisions_for(case.organisation, case=case)
 
 
+def decisions_for_contact(contact):
+    return decisions_for(contact.organisation, contact=contact)
+
+
 def decisions_for(organisation, **subject):
     """The threshold decisions on one subject (``concern=``, ``case=`` or ``contact=``),
     oldest first, with their ticked indicators: two queries however many there are."""

@@ -272,7 +272,16 @@ def decision_record(
             "decisions on it.",
         )
         child = case.child
-    elif contact is None or child is None:
+    elif contact is not None:
+        require(
+            rules.can_decide_threshold_on_contact(actor, contact),
+            "Only those who rate contacts or decide on early help record threshold decisions "
+            "on a contact.",
+        )
+        child = contact_child(contact)
+        if child is None:
+            raise DomainError("This contact is about no child yet: add the child first.")
+    else:
         raise DomainError("A threshold decision is about a concern, a case or a contact.")
     require_same_organisation(actor.organisation_id, version, concern, case, contact, child)
     if chosen_level.version_id != version.pk:
@@ -345,3 +354,17 @@ def framework_in_use_or_error(organisation) -> Framework:
 def queries_frameworks(organisation):
     """Every framework of ``organisation`` (for tests and the demo)."""
     return Framework.objects.for_org(organisation).select_related("current_version")
+
+
+def contact_child(contact):
+    """The first child a front-door contact is about (the one its decision is recorded for)."""
+    from haven.frontdoor.models import ContactPerson
+
+    link = (
+        ContactPerson.objects.for_org(contact.organisation)
+        .filter(contact=contact, role=ContactPerson.Role.CHILD)
+        .select_related("person")
+        .order_by("pk")
+        .first()
+    )
+    return link.person if link else None

@@ -16,4 +16,5 @@ urlpatterns = [
     path("frameworks/<int:pk>/export/", views.framework_export, name="framework_export"),
     path("concerns/<int:pk>/", views.concern_decide, name="concern_decide"),
     path("cases/<int:pk>/", views.case_decide, name="case_decide"),
+    path("contacts/<int:pk>/", views.contact_decide, name="contact_decide"),
 ]

@@ -29,6 +29,7 @@ from haven.thresholds.suggestion import Tick, suggest
 administer = requires(rules.can_configure_threshold_frameworks)
 lead = requires(rules.can_triage_concerns)
 cases_worker = requires(rules.can_work_with_cases)
+front_door = requires(rules.can_decide_thresholds_at_front_door)
 
 
 @administer
@@ -288,5 +289,32 @@ def case_decide(request, pk: int):
         child_id=case.child_id,
         child=case.child,
         detail=f"the case's threshold is {case.threshold.name}",
+    )
+    return _decide(request, subject)
+
+
+@front_door
+@require_http_methods(["GET", "POST"])
+def contact_decide(request, pk: int):
+    from haven.frontdoor.queries import get_contact_for_user
+
+    contact = get_contact_for_user(request.user, pk)
+    if not rules.can_decide_threshold_on_contact(request.user, contact):
+        raise PermissionDenied
+    child = services.contact_child(contact)
+    back = reverse("frontdoor:contact", args=[contact.pk])
+    if child is None:
+        messages.error(request, "This contact is about no child yet: add the child first.")
+        return redirect(back)
+    subject = Subject(
+        kwargs={"contact": contact},
+        title=f"Threshold decision on contact {contact.number}",
+        about=f"contact {contact.number}",
+        back_url=back,
+        back_label="Open the contact",
+        audit_obj=contact,
+        child_id=child.pk,
+        child=child,
+        detail="the level the framework maps to a RAG rating or early help",
     )
     return _decide(request, subject)

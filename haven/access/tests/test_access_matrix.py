@@ -1897,6 +1897,11 @@ FRONT_DOOR_PAGES = {
     for name in url_names()
     if name.startswith("frontdoor:") and name not in FOR_REFERRING_DSLS
 }
+# The guided threshold decision on a contact is a front-door page under another name
+# (its own tests: haven/thresholds/tests/test_contact_decisions.py).
+FRONT_DOOR_PAGES["thresholds:contact_decide"] = Page(
+    signed_in(FORBIDDEN), kwargs=_any_ids("thresholds:contact_decide")
+)
 EXPECTED.update(FRONT_DOOR_PAGES)
 EXPECTED.update(FOR_REFERRING_DSLS)
 
