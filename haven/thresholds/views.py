@@ -22,8 +22,9 @@ from haven.audit.models import Action
 from haven.audit.services import record_event
 from haven.core.errors import DomainError
 from haven.safeguarding import triage
-from haven.thresholds import definitions, queries, services
+from haven.thresholds import definitions, editor, queries, services
 from haven.thresholds.forms import CopyForm, DecisionForm, DefinitionForm, ImportForm, pretty
+from haven.thresholds.models import RagRating
 from haven.thresholds.suggestion import Tick, suggest
 
 administer = requires(rules.can_configure_threshold_frameworks)
@@ -86,9 +87,52 @@ def framework_copy(request, pk: int):
     )
 
 
+def _case_threshold_names(organisation) -> list[str]:
+    from haven.cases.models import CaseThreshold
+
+    rows = CaseThreshold.objects.for_org(organisation).order_by("position", "name")
+    return list(rows.values_list("name", flat=True))
+
+
 @administer
 @require_http_methods(["GET", "POST"])
 def framework_edit(request, pk: int):
+    """The form editor: every text, mapping and indicator of the framework as fields."""
+    framework = queries.get_framework(request.user, pk)
+    problems, note = [], ""
+    if request.method == "POST":
+        shown = editor.from_post(request.POST)
+        note = (request.POST.get("note") or "").strip()
+        try:
+            version = services.framework_publish(
+                actor=request.user, framework=framework, definition=shown, note=note
+            )
+        except definitions.DefinitionError as problem:
+            problems = problem.problems
+        except DomainError as problem:
+            problems = [str(problem)]
+        else:
+            messages.success(request, f"Version {version.number} of “{version.name}” published.")
+            return redirect("thresholds:framework", pk=framework.pk)
+    else:
+        shown = definitions.export(framework.current_version)
+    context = {
+        "framework": framework,
+        "d": shown,
+        "note": note,
+        "problems": problems,
+        "new_rows": range(editor.NEW_ROWS),
+        "case_thresholds": _case_threshold_names(request.user.organisation),
+        "rag_choices": RagRating.choices,
+    }
+    return render(
+        request, "thresholds/framework_edit.html", context, status=400 if problems else 200
+    )
+
+
+@administer
+@require_http_methods(["GET", "POST"])
+def framework_edit_json(request, pk: int):
     framework = queries.get_framework(request.user, pk)
     initial = {"definition": pretty(definitions.export(framework.current_version))}
     form = DefinitionForm(request.POST or None, initial=initial)
@@ -107,7 +151,7 @@ def framework_edit(request, pk: int):
             return redirect("thresholds:framework", pk=framework.pk)
     return render(
         request,
-        "thresholds/framework_edit.html",
+        "thresholds/framework_edit_json.html",
         {"framework": framework, "form": form},
         status=400 if form.errors else 200,
     )

@@ -1816,6 +1816,14 @@ def _framework_definition(world, user):
     return {"definition": json_module.dumps(export(framework.current_version)), "note": "Matrix"}
 
 
+def _framework_fields(world, user):
+    from haven.thresholds.definitions import export
+    from haven.thresholds.editor import as_post
+
+    framework = _frameworks(world)["Four-tier needs matrix"]
+    return as_post(export(framework.current_version), note="Matrix")
+
+
 def _universal(world, user):
     framework = _frameworks(world)["Four-tier needs matrix"]
     level = framework.current_version.levels.get(position=0)
@@ -1849,6 +1857,11 @@ EXPECTED.update(
             ),
         ),
         "thresholds:framework_edit": Page(
+            administrators(OK, stranger_admin=NOT_FOUND),
+            kwargs=_four_tier,
+            form=Form(data=_framework_fields, observe=_threshold_rows, success=FRAMEWORKS_PAGE),
+        ),
+        "thresholds:framework_edit_json": Page(
             administrators(OK, stranger_admin=NOT_FOUND),
             kwargs=_four_tier,
             form=Form(data=_framework_definition, observe=_threshold_rows, success=FRAMEWORKS_PAGE),

@@ -70,7 +70,13 @@ def test_another_organisations_framework_is_not_found(four_tier, other_org, sign
 
     stranger = UserFactory(organisation=other_org, roles=["administrator"], authenticator=True)
     client = sign_in(stranger)
-    for name in ("framework", "framework_export", "framework_copy", "framework_edit"):
+    for name in (
+        "framework",
+        "framework_export",
+        "framework_copy",
+        "framework_edit",
+        "framework_edit_json",
+    ):
         assert client.get(reverse(f"thresholds:{name}", args=[four_tier.pk])).status_code == 404
     assert (
         client.post(reverse("thresholds:framework_choose", args=[four_tier.pk])).status_code == 404
@@ -107,9 +113,9 @@ def test_copying_from_the_page(admin, four_tier, sign_in):
     assert "already a framework called" in response.content.decode()
 
 
-def test_editing_publishes_a_new_version(admin, four_tier, sign_in):
+def test_editing_as_json_publishes_a_new_version(admin, four_tier, sign_in):
     client = sign_in(admin)
-    url = reverse("thresholds:framework_edit", args=[four_tier.pk])
+    url = reverse("thresholds:framework_edit_json", args=[four_tier.pk])
     shown = client.get(url).context["form"].initial["definition"]
     data = json.loads(shown)
     data["cluster_domains"] = 2
@@ -133,9 +139,9 @@ def test_editing_publishes_a_new_version(admin, four_tier, sign_in):
     assert not first.indicators.filter(text="Recently moved house twice").exists()
 
 
-def test_a_broken_edit_lists_every_problem_and_publishes_nothing(admin, four_tier, sign_in):
+def test_a_broken_json_edit_lists_every_problem_and_publishes_nothing(admin, four_tier, sign_in):
     client = sign_in(admin)
-    url = reverse("thresholds:framework_edit", args=[four_tier.pk])
+    url = reverse("thresholds:framework_edit_json", args=[four_tier.pk])
     data = definitions.export(four_tier.current_version)
     data["levels"][0]["colour"] = "green"
     data["indicators"][0]["domain"] = "nowhere"
@@ -194,3 +200,55 @@ def test_importing_a_name_already_used_is_refused_with_nothing_partial(admin, fr
     assert response.status_code == 400
     assert "already a framework called" in response.content.decode()
     assert FrameworkVersion.objects.for_org(frameworks).count() == 3
+
+
+def test_the_form_editor_changes_texts_mappings_and_indicators_in_a_new_version(
+    admin, four_tier, sign_in
+):
+    from haven.thresholds import editor
+
+    client = sign_in(admin)
+    url = reverse("thresholds:framework_edit", args=[four_tier.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    data = editor.as_post(page.context["d"], note="Plainer words")
+    data["level-1-name"] = "Additional needs"
+    data["level-1-response"] = "Offer an early help assessment."
+    data["level-2-rag_rating"] = "amber_cp"
+    data["indicator-0-remove"] = "on"
+    data["indicator-1-always_escalate"] = "on"
+    data.update({"new-0-text": "Recently moved school twice", "new-0-domain": "family"})
+    data["new-0-level"] = "early-help"
+    removed = data["indicator-0-text"]
+    response = client.post(url, data)
+    assert response.status_code == 302
+    four_tier.refresh_from_db()
+    version = four_tier.current_version
+    assert version.number == 2 and version.change_note == "Plainer words"
+    levels = list(version.levels.all())
+    assert levels[1].name == "Additional needs"
+    assert levels[1].response == "Offer an early help assessment."
+    assert levels[2].rag_rating == "amber_cp"
+    assert not version.indicators.filter(text=removed).exists()
+    added = version.indicators.get(text="Recently moved school twice")
+    assert (added.domain.key, added.level.key) == ("family", "early-help")
+    assert version.indicators.filter(always_escalate=True).count() == 3
+
+
+def test_the_form_editor_lists_problems_and_publishes_nothing(admin, four_tier, sign_in):
+    from haven.thresholds import editor
+
+    client = sign_in(admin)
+    url = reverse("thresholds:framework_edit", args=[four_tier.pk])
+    data = editor.as_post(definitions.export(four_tier.current_version))
+    data["level-0-colour"] = "green"
+    data["indicator-2-text"] = ""
+    data["cluster_domains"] = "lots"
+    response = client.post(url, data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "nothing was published" in body
+    assert "Level 1: the colour must look like #1a6b3c." in body
+    assert "Indicator 3: give it a text." in body
+    assert "cluster_domains" in body
+    assert four_tier.versions.count() == 1
