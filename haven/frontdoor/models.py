@@ -321,6 +321,13 @@ class Contact(OrgScopedModel):
                 condition=Q(status__in=list(OPEN_STATUSES)),
                 name="contact_worklist",
             ),
+            # ... then those waiting for their first clock, oldest first: without this the
+            # worklist would walk every decided contact the front door ever received.
+            models.Index(
+                fields=["organisation", "received_at", "id"],
+                condition=Q(status__in=list(OPEN_STATUSES), due_at__isnull=True),
+                name="contact_awaiting_clock",
+            ),
             models.Index(fields=["organisation", "status", "received_at"], name="contact_status"),
             models.Index(fields=["organisation", "received_at"], name="contact_received"),
         ]
