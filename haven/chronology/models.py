@@ -39,6 +39,7 @@ class Kind(models.TextChoices):
     TRANSFER_CANCELLED = "transfer_cancelled", "Safeguarding file transfer cancelled"
     FRONT_DOOR_REFERRAL = "front_door_referral", "Referred to the front door"
     FRONT_DOOR_OUTCOME = "front_door_outcome", "Front door outcome received"
+    THRESHOLD_DECISION = "threshold_decision", "Level of need decided (threshold framework)"
 
 
 class Entry(OrgScopedModel):

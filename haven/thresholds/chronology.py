@@ -33,8 +33,7 @@ def decision_entries(decision: ThresholdDecision):
         category = "Front door contact"
     yield Spec(
         child=decision.child,
-        # The decision on a level of need is part of the safeguarding team's decision.
-        kind=Kind.TRIAGE_DECISION,
+        kind=Kind.THRESHOLD_DECISION,
         occurred_at=decision.created_at,
         summary=decision_summary(decision),
         recorded_by_id=decision.decided_by_id,
