@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from haven.core.models import OrgScopedModel
+from haven.frontdoor.models import Rag
 
 
 class Framework(OrgScopedModel):
@@ -67,13 +68,8 @@ class FrameworkVersion(OrgScopedModel):
         return f"{self.name} (version {self.number})"
 
 
-class RagRating(models.TextChoices):
-    """The front door's RAG ratings a level may map to (haven.frontdoor.models.Rag)."""
-
-    RED = "red", "Red"
-    AMBER_CP = "amber_cp", "Amber (child protection)"
-    AMBER_CIN = "amber_cin", "Amber (child in need)"
-    GREEN = "green", "Green"
+# The front door's RAG ratings, which a level may map to.
+RagRating = Rag
 
 
 class Level(OrgScopedModel):
