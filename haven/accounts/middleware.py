@@ -49,6 +49,21 @@ def _view_name(request) -> str | None:
     return request._haven_view_name
 
 
+def _quiet_for_background(request, response):
+    """A background request (htmx polling) made without a session gets an empty answer, not
+    the redirect to sign-in: the browser would follow that redirect in the background and
+    fetch the sign-in page, using up the message that says why the person was signed out.
+    Whatever ended the session sends the page to sign-in itself (``_sign_out``), and the next
+    thing the person does leads there too."""
+    if (
+        request.headers.get("HX-Request")
+        and response.status_code == 302
+        and response["Location"].split("?")[0] == reverse("accounts:sign_in")
+    ):
+        return HttpResponse(status=204)
+    return response
+
+
 class SessionPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,7 +77,8 @@ class SessionPolicyMiddleware:
             step = self._second_factor_step(request)
             if step:
                 return redirect(step)
-        return self.get_response(request)
+            return self.get_response(request)
+        return _quiet_for_background(request, self.get_response(request))
 
     def _expired(self, request) -> str | None:
         session, now = request.session, clock.now().timestamp()

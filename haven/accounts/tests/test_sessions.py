@@ -102,3 +102,11 @@ def test_when_everyone_needs_a_second_factor_an_unproven_session_is_asked_for_it
 
     TOTPDevice.objects.create(user=staff_member, key=TEST_TOTP_KEY_HEX, confirmed=True)
     assert client.get("/")["Location"] == "/account/elevate/"
+
+
+def test_a_background_request_without_a_session_is_not_sent_to_the_sign_in_page(client):
+    # Following that redirect in the background would use up the message saying why the
+    # person was signed out; the request that ended the session already sent them there.
+    response = client.get("/notifications/bell/", headers={"HX-Request": "true"})
+    assert response.status_code == 204 and "HX-Redirect" not in response
+    assert client.get("/notifications/bell/").status_code == 302

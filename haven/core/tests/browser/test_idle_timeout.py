@@ -25,7 +25,10 @@ def signed_in_page(page, org, staff_member, sign_in_browser):
     org.save(update_fields=["idle_timeout_minutes"])
     page.clock.install()
     sign_in_browser(page, staff_member, second_factor=None)
-    page.goto("/account/")
+    # The bell asks the server once as the page loads: wait for that answer, so the session
+    # is only aged once nothing from the page is still on its way.
+    with page.expect_response("**/notifications/bell/"):
+        page.goto("/account/")
     page.wait_for_load_state("networkidle")
     return page
 
