@@ -3,7 +3,7 @@ sure anyone whose role needs a second factor has one before they do anything els
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -49,19 +49,22 @@ def _view_name(request) -> str | None:
     return request._haven_view_name
 
 
-def _quiet_for_background(request, response):
-    """A background request (htmx polling) made without a session gets an empty answer, not
-    the redirect to sign-in: the browser would follow that redirect in the background and
-    fetch the sign-in page, using up the message that says why the person was signed out.
-    Whatever ended the session sends the page to sign-in itself (``_sign_out``), and the next
-    thing the person does leads there too."""
-    if (
+def _sign_in_from_background(request, response):
+    """A background request (htmx polling) made without a session is told to take the whole
+    page to sign-in, rather than redirected: the browser would follow a redirect in the
+    background and fetch the sign-in page itself, using up the message that says why the
+    person was signed out."""
+    if not (
         request.headers.get("HX-Request")
         and response.status_code == 302
         and response["Location"].split("?")[0] == reverse("accounts:sign_in")
     ):
-        return HttpResponse(status=204)
-    return response
+        return response
+    target = reverse("accounts:sign_in")
+    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if page.path:
+        target += "?" + urlencode({"next": page.path + (f"?{page.query}" if page.query else "")})
+    return HttpResponse(status=204, headers={"HX-Redirect": target})
 
 
 class SessionPolicyMiddleware:
@@ -78,7 +81,7 @@ class SessionPolicyMiddleware:
             if step:
                 return redirect(step)
             return self.get_response(request)
-        return _quiet_for_background(request, self.get_response(request))
+        return _sign_in_from_background(request, self.get_response(request))
 
     def _expired(self, request) -> str | None:
         session, now = request.session, clock.now().timestamp()
