@@ -15,6 +15,7 @@ reads none of them.
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cached_property
 
 from django.db import transaction
 from django.db.models import Max
@@ -158,15 +159,19 @@ class FrontDoorBench:
 
     # --- requests -----------------------------------------------------------------------
 
+    def _children_held(self):
+        return Person.objects.for_org(self.org).filter(kind=Person.Kind.CHILD)
+
+    @cached_property
+    def _child_ids(self) -> list[int]:
+        return list(self._children_held().values_list("pk", flat=True))
+
     def contact_post(self) -> dict:
         """A telephone contact about a child the front door already holds, typed in as a new
         child (name and date of birth): choosing the child is not timed."""
         from django.utils import timezone
 
-        people = Person.objects.for_org(self.org).filter(kind=Person.Kind.CHILD)
-        if not hasattr(self, "_child_ids"):
-            self._child_ids = list(people.values_list("pk", flat=True))
-        child = people.get(pk=self.bench.rng.choice(self._child_ids))
+        child = self._children_held().get(pk=self.bench.rng.choice(self._child_ids))
         now = timezone.localtime(clock.now())
         return {
             "child": child,

@@ -18,6 +18,7 @@ from django.db.models import Max
 
 from haven.accounts.models import User
 from haven.core import clock
+from haven.core.db.maintenance import analyse_after_bulk_load
 from haven.people.models import Person
 from haven.safeguarding.models import Concern, ConcernCategory, ConcernChild
 from haven.safeguarding.taxonomy import seed_safeguarding
@@ -99,12 +100,7 @@ class ReportBench:
                 bulk.insert(Concern, concerns)
                 bulk.insert(ConcernChild, links)
         bulk.reset_sequences(Concern)
-        from django.db import connection
-
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE safeguarding_concern")
-                cursor.execute("ANALYZE safeguarding_concernchild")
+        analyse_after_bulk_load((Concern, ConcernChild))
 
     def report_page(self, slug: str):
         return self.client.get(f"/reports/{slug}/")
