@@ -388,6 +388,7 @@ class SearchToken(models.Model):
         "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
+        PAIR = "p", "Name pair"
     kind = models.CharField(max_length=1, choices=Kind.choices)
     token = models.CharField(max_length=80)
 

@@ -9,6 +9,12 @@ many the organisation holds. A query token matches a name token when it is
   * the same letters in another order (a transposition: "Bnuny" → Bunny), or
   * the name with one letter typed too many ("Bunnny" → Bunny).
 Every name token in the query must match (in any order: "Bunny Bugs" finds Bugs Bunny).
+
+A two-word search ("jam smtih") would otherwise intersect every "jam…" with every
+Smith-alike: tens of thousands of rows each in a large organisation. So each person also has
+*name pairs*: a first-name word keyed with a surname word and the other way round
+("smith james", "SM0 james", "=himst james", "james smith", ...). A typed pair then becomes a
+handful of index ranges that find just the people it names, however common either name is.
 """
 
 from __future__ import annotations
@@ -65,17 +71,45 @@ def tokens_for(person: Person) -> set[str]:
     )
 
 
-def token_pairs(tokens: set[str]) -> list[tuple[str, str]]:
-    """(kind, token) rows for a set of name tokens: the names, then their sound codes."""
+def keys(word: str) -> set[str]:
+    """The keys a name word is filed under in a name pair: itself, its sound and its letters."""
+    return {k for k in (word, sound(word), "=" + letters(word)) if k and k != "="}
+
+
+def name_pairs(given: set[str], surnames: set[str]) -> set[str]:
+    """Each given name keyed with each surname word, and each surname with each given name."""
+    pairs = set()
+    for first, second in ((given, surnames), (surnames, given)):
+        for word in first:
+            for key in keys(word):
+                pairs.update(f"{key} {other}"[:80] for other in second)
+    return pairs
+
+
+def index_rows(
+    first_name: str,
+    middle_names: str,
+    last_name: str,
+    known_as: str = "",
+    previous_names: str = "",
+) -> list[tuple[str, str]]:
+    """Every (kind, token) row a person with these names is found by."""
+    tokens = name_tokens(first_name, middle_names, last_name, known_as, previous_names)
     names = [(SearchToken.Kind.NAME, t[:80]) for t in sorted(tokens)]
     codes = {c for t in tokens for c in (sound(t), "=" + letters(t)) if c and c != "="}
-    return names + [(SearchToken.Kind.SOUND, c) for c in sorted(codes)]
+    pairs = name_pairs(name_tokens(first_name, known_as), name_tokens(last_name))
+    return (
+        names
+        + [(SearchToken.Kind.SOUND, c) for c in sorted(codes)]
+        + [(SearchToken.Kind.PAIR, p) for p in sorted(pairs)]
+    )
 
 
 def search_rows(person: Person) -> list[SearchToken]:
+    names = (person.first_name, person.middle_names, person.last_name)
     return [
         SearchToken(organisation_id=person.organisation_id, person=person, kind=kind, token=token)
-        for kind, token in token_pairs(tokens_for(person))
+        for kind, token in index_rows(*names, person.known_as, person.previous_names)
     ]
 
 
@@ -105,6 +139,40 @@ def _token_condition(organisation, token: str, *, wide: bool = True) -> Q:
     codes = {c for c in (sound(token), "=" + letters(token)) if c and c != "="}
     if codes:
         condition |= Q(**org, kind=SearchToken.Kind.SOUND, token__in=sorted(codes))
+    return condition
+
+
+def _after(prefix: str) -> str:
+    """The first string after every string that starts with ``prefix``."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def pair_lookups(first: str, second: str, *, wide: bool) -> tuple[set[str], set[str]]:
+    """The name pairs two typed words stand for, either way round: (exact, prefixes).
+
+    Narrow: both words as typed or as nicknames. Wide: one word as typed, a nickname, a
+    sound-alike, swapped letters or one letter too many, and the other a prefix.
+    """
+    exact, ranges = set(), set()
+    for a, b in ((first, second), (second, first)):
+        a_keys = {a} | canonical_forms(a)
+        b_forms = {b} | canonical_forms(b)
+        if wide:
+            a_keys |= keys(a)
+            if len(a) >= 5:
+                a_keys |= {a[:i] + a[i + 1 :] for i in range(len(a))}
+            ranges |= {f"{key} {b}" for key in a_keys}
+        exact |= {f"{key} {form}"[:80] for key in a_keys for form in b_forms}
+    return exact, ranges
+
+
+def _pair_condition(organisation, first: str, second: str, *, wide: bool) -> Q:
+    """Each lookup an equality or a range on the (organisation, kind, token) index."""
+    org = {"organisation": organisation, "kind": SearchToken.Kind.PAIR}
+    exact, ranges = pair_lookups(first, second, wide=wide)
+    condition = Q(**org, token__in=sorted(exact))
+    for prefix in sorted(ranges):
+        condition |= Q(**org, token__gte=prefix, token__lt=_after(prefix))
     return condition
 
 
@@ -159,15 +227,19 @@ def parse(query: str) -> ParsedQuery:
     return parsed
 
 
-def matching_people(organisation, parsed: ParsedQuery, *, wide: bool = True):
+def matching_people(organisation, parsed: ParsedQuery, *, wide: bool = True, pairs=False):
     """A queryset of people matching every part of the query (unordered, unlimited).
 
     Name words become one token lookup each, intersected in the database, so the people
-    table is only ever read by primary key for the candidates.
+    table is only ever read by primary key for the candidates. With ``pairs``, two name
+    words are looked up together in the name pairs instead.
     """
     people = Person.objects.for_org(organisation).filter(merged_into__isnull=True)
     names = list(dict.fromkeys(parsed.names))
-    if names:
+    if pairs:
+        condition = _pair_condition(organisation, *names, wide=wide)
+        people = people.filter(pk__in=SearchToken.objects.filter(condition).values("person_id"))
+    elif names:
         lookups = [
             SearchToken.objects.filter(_token_condition(organisation, name, wide=wide)).values(
                 "person_id"
@@ -203,19 +275,29 @@ def score(person: Person, parsed: ParsedQuery) -> float:
     return total / len(parsed.names)
 
 
+def _tiers(parsed: ParsedQuery) -> list[tuple[bool, bool]]:
+    """(wide, pairs) for each attempt, cheapest first."""
+    if len(set(parsed.names)) == 2:
+        return [(False, True), (True, True), (True, False)]
+    if parsed.names:
+        return [(False, False), (True, False)]
+    return [(True, False)]
+
+
 def search(organisation, query: str, *, visible=None) -> list[Person]:
     """The best matches, best first. ``visible`` narrows to what the reader may see.
 
     Exact names (and nicknames) are tried first; only if they find nobody does the search
     widen to fragments, sound-alikes and typos. Most searches are for a name typed correctly,
-    and this keeps them to the cheapest lookups.
+    and this keeps them to the cheapest lookups. Two name words are looked up as a name pair
+    first; the word-by-word search is the last resort (both words fragments, say).
     """
     parsed = parse(query)
     if parsed.is_empty:
         return []
     found: dict[int, Person] = {}
-    for wide in (False, True) if parsed.names else (True,):
-        people = matching_people(organisation, parsed, wide=wide)
+    for wide, pairs in _tiers(parsed):
+        people = matching_people(organisation, parsed, wide=wide, pairs=pairs)
         if visible is not None:
             people = people.filter(pk__in=visible.values("pk"))
         if found:

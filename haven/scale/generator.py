@@ -236,9 +236,7 @@ class Generator:
         tokens = [
             {"organisation_id": org.pk, "person_id": p["id"], "kind": kind, "token": token}
             for p in people
-            for kind, token in search.token_pairs(
-                search.name_tokens(p["first_name"], p["middle_names"], p["last_name"])
-            )
+            for kind, token in search.index_rows(p["first_name"], p["middle_names"], p["last_name"])
         ]
         identifiers, relationships, flags = self._attachments(org, plan, actor, people)
         with transaction.atomic():

@@ -1,6 +1,10 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from haven.people import search
 from haven.people.duplicates import find_duplicates
@@ -39,6 +43,10 @@ def _names(org, query):
         ("Bunnny", "Bugs Bunny"),  # a letter too many
         ("Bob Smith", "Robert Smith"),  # nickname
         ("rob smyth", "Robert Smith"),  # sounds alike
+        ("rob smtih", "Robert Smith"),  # a fragment and swapped letters
+        ("smiith ro", "Robert Smith"),  # a letter too many, and a fragment
+        ("rob smi", "Robert Smith"),  # two fragments: the word-by-word search
+        ("kath jnoes", "Katherine O'Brien-Jones"),
         ("obrien", "Katherine O'Brien-Jones"),
         ("jones kate", "Katherine O'Brien-Jones"),
         ("25/06/2021", "Bugs Bunny"),
@@ -102,3 +110,37 @@ def test_the_duplicate_check_matches_an_identifier_whatever_the_name(org, family
         org, first_name="Someone", last_name="Else", identifiers=[("nhs", "", NHS)]
     )
     assert match.person == family[0] and match.reasons == ["same NHS number"]
+
+
+def test_two_typed_names_are_one_name_pair_lookup_not_an_intersection(org, family):
+    with CaptureQueriesContext(connection) as queries:
+        assert _names(org, "rob smtih") == ["Robert Smith"]
+    sql = " ".join(q["sql"] for q in queries.captured_queries).upper()
+    assert "INTERSECT" not in sql
+
+
+def test_a_renamed_person_is_found_by_the_new_pair_only(org, family, dsl):
+    from haven.people.services import person_update
+
+    robert = family[1]
+    person_update(person=robert, actor=dsl, data={"last_name": "Jones"})
+    assert _names(org, "rob jnoes") == ["Robert Jones"]
+    assert _names(org, "rob smtih") == []
+
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=4, max_size=12)
+
+
+@settings(deadline=None)  # timing is the benchmark's business; a busy machine is slow
+@given(first=WORD, surname=WORD, cut=st.integers(min_value=1, max_value=12), at=st.integers(0, 10))
+def test_a_fragment_with_a_swapped_pair_of_letters_always_reaches_the_name_pair(
+    first, surname, cut, at
+):
+    """Whatever the names: the first name's start with the surname's letters swapped, in
+    either order, is among the lookups that the person's own pairs answer."""
+    at = at % (len(surname) - 1)
+    typo = surname[:at] + surname[at + 1] + surname[at] + surname[at + 2 :]
+    stored = search.name_pairs({first}, {surname})
+    for typed in ((first[:cut], typo), (typo, first[:cut])):
+        exact, prefixes = search.pair_lookups(*typed, wide=True)
+        assert stored & exact or any(s.startswith(p) for s in stored for p in prefixes)
