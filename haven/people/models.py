@@ -383,12 +383,12 @@ class SearchToken(models.Model):
     class Kind(models.TextChoices):
         NAME = "n", "Name"
         SOUND = "s", "Sounds like"
+        PAIR = "p", "Name pair"
 
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_tokens")
-        PAIR = "p", "Name pair"
     kind = models.CharField(max_length=1, choices=Kind.choices)
     token = models.CharField(max_length=80)
 
