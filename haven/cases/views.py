@@ -29,6 +29,7 @@ from haven.core.errors import DomainError
 from haven.core.http import form_status, positive_int
 from haven.drafts.services import draft_discard, draft_offer
 from haven.people.queries import get_person_for_user
+from haven.thresholds import prefill as threshold_prefill
 
 worker = requires(rules.can_work_with_cases)
 configurer = requires(rules.can_configure_thresholds)
@@ -164,9 +165,15 @@ def case_new(request):
         "incident_date": clock.today(),
         "incident_time": f"{now:%H:%M}",
     }
+    thresholds = list(queries.thresholds_for(organisation))
+    prefill = None
     if concern is not None:
         local = timezone.localtime(concern.occurred_at)
         initial |= {"incident_date": local.date(), "incident_time": f"{local:%H:%M}"}
+        if default is None:
+            # No statutory status sets the threshold: the concern's threshold decision does.
+            prefill = threshold_prefill.for_new_case(concern, thresholds)
+            initial |= prefill.initial if prefill else {}
     initial |= offer.initial() or {}
     engagements = [] if engagement else _open_engagements(user, child)
     form = CaseForm(
@@ -209,7 +216,8 @@ def case_new(request):
             "engagement": engagement,
             "concern": concern,
             "threshold_reason": reason,
-            "thresholds": list(queries.thresholds_for(organisation)),
+            "prefill": prefill,
+            "thresholds": thresholds,
             "error": error,
             "offer": offer,
             "draft_label": f"New safeguarding case for {child.full_name}",
@@ -243,10 +251,15 @@ def case_edit(request, pk: int):
         # The form shows the whole case, so reading it is audited like the case page.
         services.case_viewed(case=case, actor=request.user, request=request)
     offer = draft_offer(request, f"case-edit-{case.pk}")
+    thresholds = list(queries.thresholds_for(case.organisation))
+    # A threshold decision made since the case was last edited starts the threshold there.
+    prefill = None if case.is_closed else threshold_prefill.for_case(case, thresholds)
     form = CaseEditForm(
         request.POST or None,
         case=case,
-        initial=CaseEditForm.initial_for(case) | (offer.initial() or {}),
+        initial=CaseEditForm.initial_for(case)
+        | (prefill.initial if prefill else {})
+        | (offer.initial() or {}),
     )
     error = None
     if case.is_closed:
@@ -277,7 +290,8 @@ def case_edit(request, pk: int):
             "error": error,
             "offer": offer,
             "draft_label": f"Changes to {case}",
-            "thresholds": list(queries.thresholds_for(case.organisation)),
+            "prefill": prefill,
+            "thresholds": thresholds,
         },
         status=form_status(form, error=error),
     )

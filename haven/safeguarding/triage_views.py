@@ -18,6 +18,7 @@ from haven.core.errors import DomainError
 from haven.drafts.services import draft_discard, draft_offer
 from haven.safeguarding import alerts, triage
 from haven.safeguarding.alert_forms import TriageForm
+from haven.thresholds import prefill as threshold_prefill
 
 lead = requires(rules.can_triage_concerns)
 
@@ -48,11 +49,14 @@ def decide(request, pk: int):
     children = alerts.concern_children(concern)
     open_cases = triage.open_cases_for(concern, children)
     offer = draft_offer(request, f"concern-triage-{concern.pk}")
+    # A threshold decision on the concern starts the decision at the level's outcome; a
+    # draft the DSL was writing wins over it.
+    prefill = threshold_prefill.for_triage(concern, open_cases)
     form = TriageForm(
         request.POST or None,
         children=children,
         open_cases=open_cases,
-        initial=offer.initial(),
+        initial=(prefill.initial if prefill else {}) | (offer.initial() or {}),
         concern=concern,
         user=request.user,
     )
@@ -106,6 +110,7 @@ def decide(request, pk: int):
         "form": form,
         "error": error,
         "offer": offer,
+        "prefill": prefill,
         "decisions": list(triage.decisions_for(concern)),
         "actions": alerts.actions_by_child(concern, children),
     }

@@ -12,7 +12,7 @@ import json
 import re
 
 from haven.core.errors import DomainError
-from haven.thresholds.models import RagRating
+from haven.thresholds.models import ConcernOutcome, RagRating
 
 FORMAT = "haven-threshold-framework"
 FORMAT_VERSION = 1
@@ -99,12 +99,18 @@ def parse(data) -> dict:
             "case_threshold": _text(item, "case_threshold", where, problems, required=False),
             "rag_rating": _text(item, "rag_rating", where, problems, required=False),
             "early_help": bool(item.get("early_help", False)),
+            "concern_outcome": _text(item, "concern_outcome", where, problems, required=False),
         }
         if not COLOUR.match(level["colour"]):
             problems.append(f"{where}: the colour must look like #1a6b3c.")
         if level["rag_rating"] and level["rag_rating"] not in RagRating.values:
             allowed = ", ".join(RagRating.values)
             problems.append(f"{where}: the RAG rating must be one of {allowed}, or left out.")
+        if level["concern_outcome"] and level["concern_outcome"] not in ConcernOutcome.values:
+            allowed = ", ".join(ConcernOutcome.values)
+            problems.append(
+                f"{where}: the triage decision on a concern must be one of {allowed}, or left out."
+            )
         if len(level["case_threshold"]) > 60:
             problems.append(f"{where}: the case threshold name is longer than 60 characters.")
         levels.append(level)
@@ -183,6 +189,7 @@ def export(version) -> dict:
                 "case_threshold": level.case_threshold,
                 "rag_rating": level.rag_rating,
                 "early_help": level.early_help,
+                "concern_outcome": level.concern_outcome,
             }
             for level in levels
         ],

@@ -11,7 +11,16 @@ from __future__ import annotations
 from haven.thresholds.definitions import MAX_DOMAINS, MAX_INDICATORS, MAX_LEVELS
 
 NEW_ROWS = 3
-LEVEL_FIELDS = ("key", "name", "description", "colour", "response", "case_threshold", "rag_rating")
+LEVEL_FIELDS = (
+    "key",
+    "name",
+    "description",
+    "colour",
+    "response",
+    "case_threshold",
+    "rag_rating",
+    "concern_outcome",
+)
 DOMAIN_FIELDS = ("key", "name", "description")
 
 

@@ -35,6 +35,7 @@ FOUR_TIER = {
             "case_threshold": "",
             "rag_rating": "",
             "early_help": False,
+            "concern_outcome": "monitor",
         },
         {
             "key": "early-help",
@@ -48,6 +49,7 @@ FOUR_TIER = {
             "case_threshold": "Low",
             "rag_rating": "green",
             "early_help": True,
+            "concern_outcome": "early_help",
         },
         {
             "key": "child-in-need",
@@ -60,6 +62,7 @@ FOUR_TIER = {
             "case_threshold": "High",
             "rag_rating": "amber_cin",
             "early_help": False,
+            "concern_outcome": "front_door",
         },
         {
             "key": "child-protection",
@@ -72,6 +75,7 @@ FOUR_TIER = {
             "case_threshold": "High",
             "rag_rating": "red",
             "early_help": False,
+            "concern_outcome": "front_door",
         },
     ],
     "domains": [
@@ -222,6 +226,7 @@ CONTINUUM = {
             "case_threshold": "",
             "rag_rating": "",
             "early_help": False,
+            "concern_outcome": "monitor",
         },
         {
             "key": "early-help",
@@ -234,6 +239,7 @@ CONTINUUM = {
             "case_threshold": "Low",
             "rag_rating": "green",
             "early_help": True,
+            "concern_outcome": "early_help",
         },
         {
             "key": "safeguarding",
@@ -247,6 +253,7 @@ CONTINUUM = {
             "case_threshold": "High",
             "rag_rating": "red",
             "early_help": False,
+            "concern_outcome": "front_door",
         },
     ],
     "domains": [
@@ -360,6 +367,7 @@ HIGH_LOW = {
             "case_threshold": "Low",
             "rag_rating": "green",
             "early_help": True,
+            "concern_outcome": "open_case",
         },
         {
             "key": "high",
@@ -372,6 +380,7 @@ HIGH_LOW = {
             "case_threshold": "High",
             "rag_rating": "red",
             "early_help": False,
+            "concern_outcome": "open_case",
         },
     ],
     "domains": [

@@ -72,6 +72,16 @@ class FrameworkVersion(OrgScopedModel):
 RagRating = Rag
 
 
+class ConcernOutcome(models.TextChoices):
+    """The triage decision on a concern that a level leads to: what the DSL's decision form
+    starts at once a threshold decision has been made on the concern."""
+
+    MONITOR = "monitor", "Monitor"
+    OPEN_CASE = "open_case", "Open a safeguarding case"
+    EARLY_HELP = "early_help", "Refer on to early help"
+    FRONT_DOOR = "front_door", "Refer on to the children's front door"
+
+
 class Level(OrgScopedModel):
     version = models.ForeignKey(FrameworkVersion, on_delete=models.PROTECT, related_name="levels")
     # 0 is the lowest level of need; the highest position is the top of the framework.
@@ -86,6 +96,9 @@ class Level(OrgScopedModel):
         "front door RAG rating", max_length=10, choices=RagRating.choices, blank=True
     )
     early_help = models.BooleanField("an early help level", default=False)
+    concern_outcome = models.CharField(
+        "triage decision on a concern", max_length=12, choices=ConcernOutcome.choices, blank=True
+    )
 
     class Meta:
         ordering = ["version", "position"]

@@ -24,7 +24,7 @@ from haven.core.errors import DomainError
 from haven.safeguarding import triage
 from haven.thresholds import definitions, editor, queries, services
 from haven.thresholds.forms import CopyForm, DecisionForm, DefinitionForm, ImportForm, pretty
-from haven.thresholds.models import RagRating
+from haven.thresholds.models import ConcernOutcome, RagRating
 from haven.thresholds.suggestion import Tick, suggest
 
 administer = requires(rules.can_configure_threshold_frameworks)
@@ -124,6 +124,7 @@ def framework_edit(request, pk: int):
         "new_rows": range(editor.NEW_ROWS),
         "case_thresholds": _case_threshold_names(request.user.organisation),
         "rag_choices": RagRating.choices,
+        "outcome_choices": ConcernOutcome.choices,
     }
     return render(
         request, "thresholds/framework_edit.html", context, status=400 if problems else 200
@@ -340,6 +341,7 @@ def case_decide(request, pk: int):
 @front_door
 @require_http_methods(["GET", "POST"])
 def contact_decide(request, pk: int):
+    from haven.frontdoor.models import Status
     from haven.frontdoor.queries import get_contact_for_user
 
     contact = get_contact_for_user(request.user, pk)
@@ -350,12 +352,20 @@ def contact_decide(request, pk: int):
     if child is None:
         messages.error(request, "This contact is about no child yet: add the child first.")
         return redirect(back)
+    links = []
+    if contact.status == Status.RATING and rules.can_rate_contacts(request.user):
+        links.append((reverse("frontdoor:contact_rate", args=[contact.pk]), "RAG rating"))
+    elif contact.status == Status.EARLY_HELP and rules.can_make_early_help_decision(request.user):
+        links.append(
+            (reverse("frontdoor:contact_early_help", args=[contact.pk]), "Early help decision")
+        )
     subject = Subject(
         kwargs={"contact": contact},
         title=f"Threshold decision on contact {contact.number}",
         about=f"contact {contact.number}",
         back_url=back,
         back_label="Open the contact",
+        links=links,
         audit_obj=contact,
         child_id=child.pk,
         child=child,

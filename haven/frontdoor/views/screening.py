@@ -24,6 +24,7 @@ from haven.frontdoor.forms_screening import (
 from haven.frontdoor.models import ContactPerson, Known, Rag, RagRating, Status
 from haven.frontdoor.services import screening as services
 from haven.frontdoor.services.intake import contact_viewed
+from haven.thresholds import prefill as threshold_prefill
 
 staff = requires(rules.is_front_door_staff)
 screener = requires(rules.can_screen_contacts)
@@ -199,9 +200,11 @@ def contact_rate(request, pk: int):
     children, adults = _people(contact)
     _viewed(request, contact, children)
     error = _moved_on(contact, Status.RATING)
-    form = None
+    form = prefill = None
     if not error:
-        form = RatingForm(request.POST or None)
+        # A threshold decision on the contact starts the rating at the level's RAG rating.
+        prefill = threshold_prefill.for_rating(contact)
+        form = RatingForm(request.POST or None, initial=prefill.initial if prefill else None)
         if request.method == "POST" and form.is_valid():
             try:
                 services.contact_rate(
@@ -234,6 +237,8 @@ def contact_rate(request, pk: int):
         adults=adults,
         routes=routing_table(contact),
         previously_known=contact.known == Known.PREVIOUSLY_KNOWN,
+        prefill=prefill,
+        may_decide_threshold=rules.can_decide_threshold_on_contact(user, contact),
     )
 
 
@@ -308,10 +313,15 @@ def contact_early_help(request, pk: int):
     error = _moved_on(contact, Status.EARLY_HELP)
     running = services.running_clock(contact) if not error else None
     taken = services.is_taken_by_early_help(contact, running)
-    form = None
+    form = prefill = None
     if not error:
         taking = request.method == "POST" and request.POST.get("action") == "take"
-        form = EarlyHelpDecisionForm(None if taking else (request.POST or None))
+        # A threshold decision on the contact starts the decision at what its level leads to.
+        prefill = threshold_prefill.for_early_help(contact)
+        form = EarlyHelpDecisionForm(
+            None if taking else (request.POST or None),
+            initial=prefill.initial if prefill else None,
+        )
         if taking:
             try:
                 services.contact_early_help_take(contact=contact, actor=user, request=request)
@@ -359,6 +369,8 @@ def contact_early_help(request, pk: int):
         rating=_initial_rating(contact),
         running=running,
         taken=taken,
+        prefill=prefill,
+        may_decide_threshold=rules.can_decide_threshold_on_contact(user, contact),
     )
 
 

@@ -39,6 +39,7 @@ def case_threshold_panel(context, case):
         and latest.chosen_level.case_threshold != case.threshold.name,
         "latest": latest,
         "can_decide": rules.can_decide_threshold_on_case(user, case),
+        "can_edit": not case.is_closed and rules.can_record_on_case(user, case),
     }
 
 
