@@ -48,6 +48,7 @@ from haven.scale.names import (
     SURNAME_MIDDLES,
     SURNAME_STARTS,
 )
+from haven.scale.records import Records
 
 BENCH_PASSWORD = "bench-password-not-for-production"  # noqa: S105  (bench databases only)
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -135,8 +136,11 @@ class Names:
 
 
 class Generator:
-    def __init__(self, *, seed: int, report: Callable[[str], None] = print):
+    def __init__(self, *, seed: int, report: Callable[[str], None] = print, records: bool = True):
         self.rng = random.Random(seed)
+        # The domain records (concerns, cases, engagements, contacts and the chronology) draw
+        # from their own random streams, so adding them leaves the people as they were.
+        self.records = Records(seed=seed, generator=self) if records else None
         self.names = Names(self.rng)
         self.numbers = NumberSource()
         self.report = report
@@ -239,6 +243,12 @@ class Generator:
             for kind, token in search.index_rows(p["first_name"], p["middle_names"], p["last_name"])
         ]
         identifiers, relationships, flags = self._attachments(org, plan, actor, people)
+        relationship_ids = iter(bulk.next_ids(Relationship, len(relationships)))
+        for relationship in relationships:
+            relationship["id"] = next(relationship_ids)
+        flag_ids = iter(bulk.next_ids(StatusFlag, len(flags)))
+        for flag in flags:
+            flag["id"] = next(flag_ids)
         with transaction.atomic():
             written = bulk.insert(Household, homes)
             written += bulk.insert(Person, people)
@@ -247,6 +257,8 @@ class Generator:
             written += bulk.insert(Relationship, relationships)
             written += bulk.insert(StatusFlag, flags)
             written += self._audit(org, actor, people)
+            if self.records is not None:
+                written += self.records.chunk(org, plan, people, relationships, flags)
         self.rows_written += written
         return len(people)
 
@@ -311,6 +323,7 @@ class Generator:
                                 "flag": flag,
                                 "start_date": start,
                                 "end_date": end,
+                                "ended_by_id": actor.pk if end is not None else None,
                                 "allocated_worker": "",
                                 "note": "",
                             }
@@ -365,13 +378,16 @@ class Generator:
                     f"{self.rows_written / max(elapsed, 0.001):,.0f} rows/s"
                 )
             made[plan.name] = done
-        refresh_statistics(thorough=True)
         bulk.reset_sequences(
             Household, Person, SearchToken, Identifier, Relationship, StatusFlag, AuditEvent
         )
+        if self.records is not None:
+            self.records.finish()
+        refresh_statistics(thorough=True)
         elapsed = time.monotonic() - started
         return {
             "people": made,
+            "tables": self.records.counts if self.records is not None else {},
             "rows": self.rows_written,
             "seconds": round(elapsed, 1),
             "rows_per_second": round(self.rows_written / max(elapsed, 0.001)),
