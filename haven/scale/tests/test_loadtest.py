@@ -77,7 +77,11 @@ def test_a_short_run_against_a_running_server_reports_its_pages_and_no_errors(
     connection.vendor != "postgresql",
     reason="`haven serve` in its own process cannot see an in-memory SQLite test database",
 )
-def test_a_short_run_starts_haven_serve_reads_its_workers_memory_and_stops_it(organisation):
+def test_a_short_run_starts_haven_serve_reads_its_workers_memory_and_stops_it(
+    organisation, settings
+):
+    # The server checks passwords with the production hashers, not the tests' quick one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     report = loadtest.run(seconds=2, concurrency=1, workers=1, threads=2, say=quiet)
     assert report["overall"]["requests"] >= 5
     assert report["overall"]["errors"] == 0, report["pages"]
