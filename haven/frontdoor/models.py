@@ -328,6 +328,13 @@ class Contact(OrgScopedModel):
                 condition=Q(status__in=list(OPEN_STATUSES), due_at__isnull=True),
                 name="contact_awaiting_clock",
             ),
+            # The counts by stage: open contacts by status and deadline, counted from the
+            # index alone.
+            models.Index(
+                fields=["organisation", "status", "due_at"],
+                condition=Q(status__in=list(OPEN_STATUSES)),
+                name="contact_open_by_stage",
+            ),
             models.Index(fields=["organisation", "status", "received_at"], name="contact_status"),
             models.Index(fields=["organisation", "received_at"], name="contact_received"),
         ]

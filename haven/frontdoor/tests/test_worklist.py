@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from haven.core import clock
 from haven.frontdoor import worklist
@@ -136,6 +137,58 @@ def test_the_worklist_shows_each_contacts_row(
     assert "With the MASH manager" in page and "Red" in page
     assert "Overdue</strong> by 2 hours" in page
     assert f"{contact.received_at.astimezone(clock.now().tzinfo):%Y}" in page
+
+
+def _row(page: str, reference: str) -> str:
+    match = re.search(rf"<tr>\s*<td><a [^>]*>{reference}</a>.*?</tr>", page, re.S)
+    assert match, reference
+    return match.group(0)
+
+
+def test_each_row_shows_its_clock_rating_and_next_step_in_words(
+    add, sign_in, senior_practitioner, front_door
+):
+    """The rows are written out in Python, once per page: every state a row can be in still
+    shows as it did, in words and never colour alone."""
+    hostile = make_person(senior_practitioner, first="<b>Kai</b>")
+    soon = add(Status.ALLOCATION, due_in=timedelta(minutes=90), initial_rag=Rag.AMBER_CIN)
+    soon.threshold_uncertain = True
+    soon.save(update_fields=["threshold_uncertain"])
+    running = add(
+        Status.EARLY_HELP,
+        due_in=timedelta(days=2, hours=3, minutes=30),
+        initial_rag=Rag.AMBER_CP,
+        final_rag=Rag.GREEN,
+    )
+    waiting = add(Status.RATING)
+    between = add(Status.MASH_DECISION, initial_rag=Rag.RED)
+    waiting.people.create(organisation=front_door, person=hostile, role="child")
+    page = sign_in(senior_practitioner).get(reverse("frontdoor:worklist")).content.decode()
+
+    row = _row(page, soon.reference)
+    local_due = timezone.localtime(soon.due_at)
+    assert f'href="{reverse("frontdoor:contact", args=[soon.pk])}"' in row
+    assert re.search(r'status--due">Due soon</strong> 1 hour (29|30) minutes left', row)
+    assert f'<time datetime="{local_due.isoformat()}">{local_due:%d/%m/%Y %H:%M}</time>' in row
+    assert "Amber (child in need)" in row and "(final)" not in row
+    assert "(daily allocation meeting)" in row
+
+    row = _row(page, running.reference)
+    assert "2 days 3 hours left" in row and 'Green <span class="muted">(final)</span>' in row
+    assert "Awaiting early help decision" in row
+
+    row = _row(page, waiting.reference)
+    assert "No timescale yet: it starts with the RAG rating" in row
+    assert "Not rated" in row
+    # Names are escaped, and every child is listed in the order they were added.
+    assert "&lt;b&gt;Kai&lt;/b&gt;" in row and "<b>Kai" not in row
+    assert row.index(waiting.people.first().person.full_name) < row.index("&lt;b&gt;Kai")
+    rate = reverse("frontdoor:contact_rate", args=[waiting.pk])
+    assert f'<a href="{rate}">Rate<span class="visually-hidden"> {waiting.reference}' in row
+
+    row = _row(page, between.reference)
+    assert "No timescale running" in row and "Red" in row
+    assert "<a href" in row.split("</td>", 1)[0] and row.count("<a href") == 1
 
 
 def test_contacts_in_the_mash_are_listed_for_everyone_on_the_front_door_staff(
