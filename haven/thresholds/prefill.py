@@ -42,7 +42,7 @@ def latest_decision(organisation, *, since=None, **subject) -> ThresholdDecision
 
 def _said(decision: ThresholdDecision, what: str) -> str:
     when = timezone.localtime(decision.created_at)
-    who = decision.decided_by.get_full_name() or decision.decided_by.get_username()
+    who = decision.decided_by.full_name
     return (
         f"Started at {what}: the threshold decision of {when:%d/%m/%Y %H:%M} by {who} chose "
         f"{decision.chosen_level.name}. You can change it."
