@@ -95,16 +95,39 @@ def _threshold_named(name: str, thresholds):
     return next((t for t in thresholds if t.name == name), None)
 
 
+EARLY_HELP_CASE_TYPE = "Early help"
+
+
 def for_new_case(concern, thresholds) -> Prefill | None:
     """The threshold of a case opened from ``concern``, from the latest decision on it.
-    ``thresholds`` are the organisation's thresholds in use (already read for the page)."""
+    ``thresholds`` are the organisation's thresholds in use (already read for the page).
+
+    A school or setting that runs its own early help opens a case of the type "Early help":
+    an early help level starts the case at that type too (one more query, only then)."""
+    from haven.configuration.queries import options
+
     decision = latest_decision(concern.organisation, concern=concern)
     if decision is None:
         return None
-    threshold = _threshold_named(decision.chosen_level.case_threshold, thresholds)
-    if threshold is None:
+    level = decision.chosen_level
+    initial, what = {}, []
+    threshold = _threshold_named(level.case_threshold, thresholds)
+    if threshold is not None:
+        initial["threshold"] = threshold.pk
+        what.append(threshold.name)
+    if level.early_help:
+        case_type = (
+            options(concern.organisation, "case_type")
+            .filter(label__iexact=EARLY_HELP_CASE_TYPE)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if case_type is not None:
+            initial["case_type"] = case_type
+            what.append("an early help case")
+    if not initial:
         return None
-    return Prefill(decision, {"threshold": threshold.pk}, _said(decision, threshold.name))
+    return Prefill(decision, initial, _said(decision, ", ".join(what)))
 
 
 def for_case(case, thresholds) -> Prefill | None:

@@ -11,6 +11,8 @@ from django.urls import reverse
 from haven.access import roles
 from haven.cases import services as case_services
 from haven.cases.models import CaseThreshold
+from haven.configuration.queries import options
+from haven.configuration.services import seed_organisation
 from haven.frontdoor.models import Contact, Rag, Status
 from haven.frontdoor.testing import make_contact, make_front_door, make_person, make_staff
 from haven.safeguarding.models import TriageDecision
@@ -249,6 +251,7 @@ def test_the_case_threshold_starts_at_the_decision_until_the_case_is_next_edited
     with django_assert_num_queries(before):
         page = client.get(url)
     assert page.context["form"]["threshold"].value() == high.pk
+    assert page.context["form"]["case_type"].value() is None
     assert "Started at High" in page.content.decode()
     case_page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
     assert f'href="{url}">Edit the case</a> if its threshold should change' in case_page
@@ -272,6 +275,7 @@ def test_a_case_opened_from_a_concern_starts_at_the_concerns_decision(
     dsl, concern, four_tier, sign_in
 ):
     case_services.thresholds_seed(concern.organisation)
+    seed_organisation(concern.organisation)  # the picklists, with the case types
     high = CaseThreshold.objects.for_org(concern.organisation).get(name="High")
     low = CaseThreshold.objects.for_org(concern.organisation).get(name="Low")
     client = sign_in(dsl)
@@ -280,9 +284,14 @@ def test_a_case_opened_from_a_concern_starts_at_the_concerns_decision(
     _decide(dsl, four_tier.current_version, "Early help", concern=concern)
     page = client.get(url)
     assert page.context["form"]["threshold"].value() == low.pk
+    # A school running its own early help: the case starts as an early help case.
+    early_help = options(concern.organisation, "case_type").get(label="Early help")
+    assert page.context["form"]["case_type"].value() == early_help.pk
+    assert "Started at Low, an early help case" in page.content.decode()
     _decide(dsl, four_tier.current_version, "Child protection", concern=concern)
     page = client.get(url)
     assert page.context["form"]["threshold"].value() == high.pk
+    assert page.context["form"]["case_type"].value() is None
     assert "Started at High" in page.content.decode()
 
 
