@@ -336,6 +336,9 @@ def load_riverside(actor) -> dict[str, Person]:
         start_date=start - timedelta(days=300),
     )
     services.flag_end(status=old, actor=actor, end_date=start - timedelta(days=1))
+    from haven.people.photo_demo import load_demo_photos
+
+    load_demo_photos(actor=actor, people=[people["bugs"], people["tyler"]])
     return people
 
 

@@ -105,6 +105,11 @@ class Person(OrgScopedModel):
     merged_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The optional photo in the header (haven.people.photos): the random name of a re-encoded
+    # JPEG in the private file storage, never a URL. On the row itself so that showing it
+    # costs the person page no query.
+    photo_name = models.CharField(max_length=255, blank=True)
+    photo_updated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]

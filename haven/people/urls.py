@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haven.people import import_views, views
+from haven.people import import_views, photo_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -8,6 +8,9 @@ urlpatterns = [
     path("people/new/", views.person_create, name="create"),
     path("people/<int:pk>/", views.person_detail, name="detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="edit"),
+    path("people/<int:pk>/photo/", photo_views.person_photo, name="photo"),
+    path("people/<int:pk>/photo/remove/", photo_views.person_photo_remove, name="photo_remove"),
+    path("people/<int:pk>/photo/image/", photo_views.person_photo_image, name="photo_image"),
     path("people/<int:pk>/identifiers/new/", views.identifier_add, name="identifier_add"),
     path("people/<int:pk>/statuses/new/", views.flag_add, name="flag_add"),
     path("people/<int:pk>/relationships/new/", views.relationship_add, name="relationship_add"),

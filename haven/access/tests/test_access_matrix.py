@@ -660,6 +660,19 @@ def _child(world, user):
     return {"pk": world.child.pk}
 
 
+def _photographed(world, user):
+    """The child, with a photo in their header."""
+    from haven.people.photos import person_photo_set
+
+    if not world.child_now().photo_name:
+        person_photo_set(
+            person=world.child_now(),
+            actor=world._fixture("dsl"),
+            upload=SimpleUploadedFile("matrix.png", _tiny_png(), content_type="image/png"),
+        )
+    return {"pk": world.child.pk}
+
+
 def _household(world, user):
     return {"pk": world.child.household_id}
 
@@ -1013,6 +1026,26 @@ EXPECTED: dict[str, Page] = {
             success=PERSON_PAGE,
         ),
     ),
+    # The photo: changed by whoever may edit the person, seen by whoever may see them.
+    "people:photo": Page(
+        people(OK),
+        kwargs=_child,
+        form=Form(
+            data=lambda w, u: {
+                "photo": SimpleUploadedFile("posted.png", _tiny_png(), content_type="image/png")
+            },
+            observe=lambda w: w.child_now().photo_name,
+            success=PERSON_PAGE,
+        ),
+    ),
+    "people:photo_remove": Page(
+        people(PERSON_PAGE),
+        method="post",
+        kwargs=_photographed,
+        observe=lambda w, u: w.child_now().photo_name,
+        changes_for=OURS - {"staff_member", "admin_not_elevated", "leader"},
+    ),
+    "people:photo_image": Page(people(OK), kwargs=_photographed),
     "people:identifier_add": Page(
         people(OK),
         kwargs=_child,
