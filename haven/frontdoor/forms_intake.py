@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from haven.core import clock
 from haven.core.widgets import QuickSelect
-from haven.documents.forms import DocumentUploadField
+from haven.documents.forms import DocumentForm, DocumentUploadField
 from haven.frontdoor.models import (
     Consent,
     NoNamesConsultation,
@@ -356,3 +356,23 @@ class ConsultationForm(forms.Form):
             if target in self.fields and target not in self.errors:
                 self.add_error(target, message)
         return data
+
+
+class ContactDocumentForm(DocumentForm):
+    """A document attached to a contact already logged, kept in the vault of one of the
+    people the contact is about (the first child unless another is chosen)."""
+
+    field_order = ["person", "file", "kind", "title", "description"]
+
+    def __init__(self, *args, organisation, people, **kwargs):
+        super().__init__(*args, organisation=organisation, **kwargs)
+        self.people = {str(p.pk): p for p in people}
+        self.fields["person"] = forms.ChoiceField(
+            label="Whose record it is kept in",
+            choices=[(str(p.pk), p.full_name) for p in people],
+            help_text="It shows on this contact whichever record keeps it.",
+        )
+        self.order_fields(self.field_order)
+
+    def clean_person(self) -> Person:
+        return self.people[self.cleaned_data["person"]]

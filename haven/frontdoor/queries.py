@@ -126,6 +126,7 @@ def contact_page(user, contact: Contact) -> dict:
                 scope=f"contact:{contact.pk}",
                 entered_in_error=False,
             )
+            .select_related("kind")
             .order_by("-id")
         )
     consultation = NoNamesConsultation.objects.for_org(org).filter(referral_contact=contact).first()
@@ -147,6 +148,7 @@ def contact_page(user, contact: Contact) -> dict:
         ],
         "running_clock": time_left(contact.due_at, now),
         "police_documents": documents,
+        "can_attach_documents": bool(links) and rules.can_log_contacts(user),
         "consultation": consultation,
         "domestic_abuse_service": settings.domestic_abuse_service
         if contact.is_domestic_abuse

@@ -423,6 +423,45 @@ def _attach_police_report(contact, data, upload, actor, request) -> None:
     )
 
 
+def contact_document_add(
+    *,
+    actor,
+    contact: Contact,
+    person: Person,
+    upload,
+    kind,
+    title: str = "",
+    description: str = "",
+    request=None,
+):
+    """Attach a document to a contact already logged: the police report that came after the
+    telephone call, a referral form, a letter. Like the police report on the contact form it
+    is kept in the document vault of ``person`` (a child or adult on the contact) with the
+    contact's scope, so it shows on the contact and only to those who may open it. Raises
+    ``DomainError``/``NotAllowed`` with a message (and keeps nothing) on bad input."""
+    from haven.documents.services import document_store
+
+    require(
+        rules.can_view_contact(actor, contact) and rules.can_log_contacts(actor),
+        "Only front-door staff who log contacts can attach documents to them.",
+    )
+    linked = ContactPerson.objects.for_org(contact.organisation_id).filter(
+        contact=contact, person_id=person.pk
+    )
+    if person.organisation_id != contact.organisation_id or not linked.exists():
+        raise DomainError("Choose a child or adult this contact is about.")
+    return document_store(
+        actor=actor,
+        person=person,
+        upload=upload,
+        kind=kind,
+        title=title,
+        description=description,
+        scope=f"contact:{contact.pk}",
+        request=request,
+    )
+
+
 def contact_viewed(*, actor, contact: Contact, child_ids: list[int], request=None) -> None:
     """Opening a contact is an access to each child's record: one audit event per child."""
     for person_id in child_ids or [None]:

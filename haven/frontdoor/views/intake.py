@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from haven.access import rules
@@ -23,11 +23,12 @@ from haven.core.http import form_status
 from haven.frontdoor import queries
 from haven.frontdoor.forms_intake import (
     ConsultationForm,
+    ContactDocumentForm,
     ContactForm,
     NewPersonForm,
     now_initial,
 )
-from haven.frontdoor.models import Status
+from haven.frontdoor.models import ContactPerson, Source, Status
 from haven.frontdoor.services import consultations as consultation_services
 from haven.frontdoor.services import intake as services
 from haven.people import search
@@ -300,6 +301,64 @@ def contact_detail(request, pk: int):
     return render(request, "frontdoor/contact.html", {"contact": contact, **context})
 
 
+@logger
+@require_http_methods(["GET", "POST"])
+def contact_document_new(request, pk: int):
+    """Attach a document (the police report that followed a telephone call, a referral form)
+    to a contact already logged."""
+    user = request.user
+    contact = queries.get_contact_for_user(user, pk)
+    links = (
+        ContactPerson.objects.for_org(contact.organisation_id)
+        .filter(contact=contact)
+        .select_related("person")
+        .order_by("role", "pk")
+    )
+    people = [link.person for link in links]
+    back = reverse("frontdoor:contact", args=[contact.pk])
+    if not people:
+        messages.error(
+            request,
+            "A document is kept in a person's document vault: this contact names nobody to "
+            "keep it with.",
+        )
+        return redirect(back)
+    police = contact.source == Source.POLICE
+    form = ContactDocumentForm(
+        request.POST or None,
+        request.FILES or None,
+        organisation=user.organisation,
+        people=people,
+        initial={"title": f"Police report for contact {contact.reference}" if police else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.contact_document_add(
+                actor=user,
+                contact=contact,
+                person=data["person"],
+                upload=data["file"],
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                request=request,
+            )
+        except DomainError as problem:
+            form.add_error("file", str(problem))
+        else:
+            messages.success(
+                request, f"“{document.title}” has been attached to contact {contact.reference}."
+            )
+            return redirect(back)
+    return render(
+        request,
+        "frontdoor/intake/document_form.html",
+        {"form": form, "contact": contact, "back": back},
+        status=form_status(form),
+    )
+
+
 # --- No-names consultations ---------------------------------------------------------------
 
 
@@ -371,6 +430,7 @@ urlpatterns = [
     path("contacts/new/", contact_new, name="contact_new"),
     path("contacts/people/", people_found, name="contact_people_found"),
     path("contacts/<int:pk>/", contact_detail, name="contact"),
+    path("contacts/<int:pk>/documents/new/", contact_document_new, name="contact_document_new"),
     path("consultations/", consultation_list, name="consultations"),
     path("consultations/new/", consultation_new, name="consultation_new"),
     path("consultations/<int:pk>/", consultation_detail, name="consultation"),
