@@ -14,7 +14,10 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from haven.access import roles
 from haven.configuration.services import seed_organisation
+from haven.frontdoor.models import Status
+from haven.frontdoor.testing import make_contact, make_front_door, make_person, make_staff
 from haven.safeguarding.taxonomy import seed_safeguarding
 from haven.safeguarding.tests.records import concern_records, make_child
 from haven.thresholds.services import seed_frameworks
@@ -80,6 +83,16 @@ def test_a_dsl_chooses_early_help_over_a_child_in_need_suggestion_with_a_rationa
     expect(entry).to_contain_text("the framework suggested Child in need")
     accessibility.check(page, "chronology with a threshold decision")
 
+    # Back at triage, the decision starts where early help leads: referring on to early help.
+    page.goto(f"/concerns/{concern.pk}/triage/")
+    expect(page.locator("#threshold-prefill")).to_contain_text("refer on to early help")
+    expect(page.get_by_role("radio", name="Refer on")).to_be_checked()
+    expect(page.get_by_label("Refer to")).to_have_value("early_help")
+    accessibility.check(page, "triage started from a threshold decision")
+    page.get_by_label("Rationale").fill("Early help assessment agreed with mum.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("status").first).to_contain_text("refer on")
+
 
 def test_an_administrator_reviews_copies_edits_and_imports_frameworks(
     page, admin, sign_in_browser, accessibility
@@ -128,3 +141,33 @@ def test_an_administrator_reviews_copies_edits_and_imports_frameworks(
         "button", name=re.compile("^Use this one")
     ).click()
     expect(page.get_by_role("status").first).to_contain_text("now uses “Riverside matrix”")
+
+
+def test_a_senior_practitioner_rates_a_contact_from_a_threshold_decision(
+    page, sign_in_browser, accessibility
+):
+    front_door = make_front_door()
+    senior = make_staff(front_door, roles.SENIOR_PRACTITIONER, "Priya Senior")
+    child = make_person(senior, first="Milo", last="Hart")
+    contact = make_contact(front_door, children=[child], actor=senior, status=Status.RATING)
+    urgent = "A child under 11 is missing"
+    sign_in_browser(page, senior)
+
+    # The rating page offers the framework; nothing is chosen until a decision is made.
+    page.goto(f"/front-door/contacts/{contact.pk}/rate/")
+    expect(page.get_by_role("radio", name="Red")).not_to_be_checked()
+    page.get_by_role("link", name="Decide the level of need with the threshold framework").click()
+    page.get_by_role("checkbox", name=re.compile(re.escape(urgent))).check()
+    page.get_by_label(f"Note on: {urgent}").fill("Missing overnight; police searching.")
+    expect(page.locator("#threshold-suggestion")).to_contain_text("Child protection")
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_role("status").first).to_contain_text("Threshold decision recorded")
+
+    # The rating starts at the level's RAG rating; the practitioner still gives the reasons.
+    page.goto(f"/front-door/contacts/{contact.pk}/rate/")
+    expect(page.locator("#threshold-prefill")).to_contain_text("Started at red")
+    expect(page.get_by_role("radio", name="Red")).to_be_checked()
+    accessibility.check(page, "RAG rating started from a threshold decision")
+    page.get_by_label("Rationale").fill("Missing overnight, aged 8: immediate risk.")
+    page.get_by_role("button", name="Save the rating").click()
+    expect(page.get_by_role("status").first).to_contain_text("is rated red")
