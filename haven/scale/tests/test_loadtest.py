@@ -14,7 +14,8 @@ from haven.drafts.models import Draft
 from haven.safeguarding.models import Concern
 from haven.scale import loadtest
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The server answers from other threads or processes, so the data must be committed.
+committed = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -27,6 +28,7 @@ def quiet(*args):
     pass
 
 
+@committed
 def test_every_kind_of_request_answers_as_its_page_should(organisation, live_server):
     workload = loadtest.Workload.discover(organisation, seed=1)
     [user] = loadtest.staff_for(organisation, 1)
@@ -43,6 +45,7 @@ def test_every_kind_of_request_answers_as_its_page_should(organisation, live_ser
     assert status == 302 and "/sign-in/" in location
 
 
+@pytest.mark.django_db
 def test_the_writes_are_a_tenth_of_the_load_and_every_read_the_organisation_offers_is_in_it(
     organisation,
 ):
@@ -56,6 +59,7 @@ def test_the_writes_are_a_tenth_of_the_load_and_every_read_the_organisation_offe
     assert ("case page" in weights) == has_cases
 
 
+@committed
 def test_a_short_run_against_a_running_server_reports_its_pages_and_no_errors(
     organisation, live_server
 ):
@@ -73,6 +77,7 @@ def test_a_short_run_against_a_running_server_reports_its_pages_and_no_errors(
     assert report["verdict"]["met"]["errors"] is True
 
 
+@committed
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="`haven serve` in its own process cannot see an in-memory SQLite test database",
