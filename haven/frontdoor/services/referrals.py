@@ -5,13 +5,14 @@ The triage decision "refer on: local authority children's front door" calls
 nursery, or charity) to the front door:
 
 - the referrer: the DSL's name, job title, organisation and email;
-- the child's identity: names, date of birth, NHS number, UPN and address. The child is
-  looked for among the front door's own people (NHS number first, then UPN, then a similar
-  name with the same date of birth) and created there only if not found;
+- the identity of each child the concern is about (the main child first): names, date of
+  birth, NHS number, UPN and address. Each is looked for among the front door's own people
+  (NHS number first, then UPN, then a similar name with the same date of birth) and created
+  there only if not found;
 - what the DSL chose to share (prefilled from the concern, edited by them), whether the
   parents were told and why not, and consent.
 
-Nothing else does: not the concern itself, its other children, actions, notes, the DSL's
+Nothing else does: not the concern itself, its actions, notes, the DSL's
 rationale or any other record of the school. The school keeps a ``FrontDoorReferral`` that
 links its concern to the contact; through it the DSL sees the contact's progress in words
 for a referrer and, once decided, the feedback the front door chose to share.
@@ -139,16 +140,20 @@ def referral_create(
     Runs inside the triage decision's transaction (or its own): if anything is refused,
     neither organisation keeps a trace of it.
     """
+    from haven.safeguarding.alerts import concern_children
+
     front_door = referral_allowed(actor, concern, child)
     details = referral_check(details)
+    # Every child the concern is about goes on the one contact, ``child`` (the one the
+    # referral is kept against) first.
+    ours = [child, *(c for c in concern_children(concern) if c.pk != child.pk)]
     with transaction.atomic():
-        their_child, matched = child_in_front_door(front_door, child, actor)
+        theirs = [child_in_front_door(front_door, c, actor) for c in ours]
         contact = _contact_from_haven(
             front_door=front_door,
             actor=actor,
-            child=their_child,
+            children=theirs,
             details=details,
-            matched=matched,
             address=_address_of(child),
         )
         referral = FrontDoorReferral.objects.create(
@@ -174,6 +179,21 @@ def referral_create(
                 "contact": contact.reference,
             },
         )
+        for other in ours[1:]:
+            # Each other child's identity left the organisation too.
+            record_event(
+                action=Action.CREATE,
+                actor=actor,
+                request=request,
+                obj=referral,
+                person_id=other.pk,
+                detail={
+                    "what": "child named on a referral to the front door",
+                    "concern": concern.number,
+                    "front_door": front_door.name,
+                    "contact": contact.reference,
+                },
+            )
         feedback.acknowledge(contact)
         contact.save(update_fields=["acknowledged_at", "modified_at"])
     return referral
@@ -349,7 +369,10 @@ def _referrer_note(actor, matched: bool, address: dict[str, str]) -> str:
     return note
 
 
-def _contact_from_haven(*, front_door, actor, child, details, matched, address) -> Contact:
+def _contact_from_haven(*, front_door, actor, children, details, address) -> Contact:
+    """``children``: each child in the front door's records, and whether they were found
+    there; the first is the main child."""
+    child, matched = children[0]
     now = clock.now()
     values = {
         "organisation": front_door,
@@ -380,13 +403,14 @@ def _contact_from_haven(*, front_door, actor, child, details, matched, address) 
             continue
     if contact is None:
         raise DomainError("The front door is very busy; try again in a moment.")
-    ContactPerson.objects.create(
-        organisation=front_door,
-        created_by=actor,
-        contact=contact,
-        person=child,
-        role=ContactPerson.Role.CHILD,
-    )
+    for person in dict.fromkeys(p for p, _ in children):  # two may be one record there
+        ContactPerson.objects.create(
+            organisation=front_door,
+            created_by=actor,
+            contact=contact,
+            person=person,
+            role=ContactPerson.Role.CHILD,
+        )
     ContactStatusChange.objects.create(
         organisation=front_door,
         created_by=actor,
@@ -406,8 +430,23 @@ def _contact_from_haven(*, front_door, actor, child, details, matched, address) 
             "source": Source.HAVEN,
             "from": actor.organisation.name,
             "child": "found" if matched else "created",
+            "children": len(children),
         },
     )
+    for person, found in children[1:]:
+        record_event(
+            action=Action.CREATE,
+            actor=actor,
+            organisation=front_door,
+            obj=contact,
+            person_id=person.pk,
+            detail={
+                "what": "contact",
+                "source": Source.HAVEN,
+                "from": actor.organisation.name,
+                "child": "found" if found else "created",
+            },
+        )
     _tell_screening_officers(contact)
     return contact
 

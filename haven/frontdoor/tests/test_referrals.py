@@ -1,6 +1,6 @@
 """A DSL in another Haven organisation refers a concern to the front door: one contact
-there, one referral row here, the child found or created in the front door's records, and
-nothing else crossing between the two."""
+there, one referral row here, each child of the concern found or created in the front door's
+records, and nothing else crossing between the two."""
 
 from __future__ import annotations
 
@@ -337,9 +337,46 @@ def test_the_outcome_reaches_the_referring_dsl_in_their_organisation(
     assert all(n.organisation_id == school.pk for n in told)
 
 
+def test_every_child_the_concern_is_about_goes_on_the_one_contact(
+    dsl, pupil, front_door, school, staff_member
+):
+    brother = make_child(dsl, "Walter", "Waters", born=datetime.date(2019, 5, 5))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        concern = concern_records(
+            staff_member, pupil, linked=[brother], account="Both boys were left alone overnight."
+        ).concern
+    # The front door already knows Walter (same name and date of birth): found, not doubled.
+    known = make_person(
+        make_staff(front_door, roles.SCREENING_OFFICER, "Sam Screen"),
+        first="Walter",
+        last="Waters",
+        born=datetime.date(2019, 5, 5),
+    )
+    refer(concern, dsl)
+    contact = the_contact(front_door)
+    links = ContactPerson.objects.for_org(front_door).filter(contact=contact).order_by("pk")
+    assert [(link.person.first_name, link.role) for link in links] == [
+        ("Wilma", "child"),
+        ("Walter", "child"),
+    ]
+    assert links[1].person == known
+    assert Person.objects.for_org(front_door).filter(first_name="Walter").count() == 1
+    # The referral is kept against the main child; each child's identity leaving is audited.
+    assert FrontDoorReferral.objects.for_org(school).get().child == pupil
+    assert (
+        AuditEvent.objects.filter(organisation=school, person_id=brother.pk)
+        .filter(detail__contact=contact.reference)
+        .exists()
+    )
+    assert AuditEvent.objects.filter(
+        organisation=front_door, object_id=str(contact.pk), person_id=known.pk
+    ).exists()
+
+
 def test_nothing_else_crosses_to_the_front_door(
     dsl, concern, pupil, front_door, school, staff_member
 ):
+    # A sibling's own concern (not this one) stays in the school.
     sibling = make_child(dsl, "Walter", "Waters", born=datetime.date(2019, 5, 5))
     with TestCase.captureOnCommitCallbacks(execute=True):
         concern_records(staff_member, sibling, account="Walter's secret: SIBLING-NOTE")
