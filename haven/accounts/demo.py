@@ -268,6 +268,9 @@ def load_demo() -> bool:
     from haven.frontdoor.demo import load_front_door
 
     front_door = load_front_door(referring=[riverside, st_francis])
+    from haven.thresholds.demo import load_front_door_thresholds
+
+    load_front_door_thresholds(front_door)
     notify(
         recipients=[*people.values(), *centre.values(), *front_door["staff"].values()],
         kind=Kind.ACCOUNT_CHANGED,

@@ -39,3 +39,36 @@ def load_riverside_thresholds(*, staff: dict, children: dict) -> None:
         chosen_level=version.levels.get(key="early-help"),
         concern=concern,
     )
+
+
+def load_front_door_thresholds(world: dict) -> None:
+    """The senior practitioner's threshold decision on the newest contact waiting for its RAG
+    rating: child in need, so the rating page starts at amber (child in need)."""
+    from haven.frontdoor.models import Contact, Status
+
+    org = world["organisation"]
+    senior = world["staff"]["senior@frontdoor.example"]
+    framework = services.current_framework(org)
+    contacts = Contact.objects.for_org(org).filter(status=Status.RATING).order_by("-received_at")
+    contact = next((c for c in contacts if services.contact_child(c) is not None), None)
+    if framework is None or contact is None:
+        return
+    version = framework.current_version
+    notes = {
+        "Parenting is persistently affected by a parent's mental health, drug or alcohol use, "
+        "or learning needs": "The referrer says mum has not left the house for weeks.",
+        "Domestic abuse at home that affects the child": (
+            "Two police call-outs to the address this month."
+        ),
+    }
+    ticked = {
+        indicator.pk: notes[indicator.text]
+        for indicator in version.indicators.filter(text__in=list(notes))
+    }
+    services.decision_record(
+        actor=senior,
+        version=version,
+        ticked=ticked,
+        chosen_level=version.levels.get(key="child-in-need"),
+        contact=contact,
+    )
