@@ -364,6 +364,15 @@ def riverside(org, admin, dsl, deputy_dsl, manager, key_person, staff_member, le
         household=child.household,
         duplicate_reason="test data",
     )
+    # A photo in the child's header, so that its access-checked address is swept too.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from haven.documents.demo import tiny_png
+    from haven.people.photos import person_photo_set
+
+    person_photo_set(
+        person=child, actor=dsl, upload=SimpleUploadedFile("wilhelmina.png", tiny_png())
+    )
     people_services.relationship_add(
         person=child,
         related=mother,
