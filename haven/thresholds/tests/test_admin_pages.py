@@ -183,6 +183,19 @@ def test_export_then_import_gives_the_same_framework(admin, four_tier, sign_in):
         (b"[1, 2]", "The file must hold one framework"),
         (json.dumps({"name": "x", "levels": [], "domains": []}).encode(), "at least one"),
         (json.dumps({**examples.FOUR_TIER, "format": "other"}).encode(), "not a threshold"),
+        (
+            json.dumps(
+                {
+                    **examples.FOUR_TIER,
+                    "name": "Odd outcomes",
+                    "levels": [
+                        {**examples.FOUR_TIER["levels"][0], "concern_outcome": "shrug"},
+                        *examples.FOUR_TIER["levels"][1:],
+                    ],
+                }
+            ).encode(),
+            "Level 1: the triage decision on a concern must be one of",
+        ),
     ],
 )
 def test_a_bad_import_explains_and_adds_nothing(admin, frameworks, sign_in, body, message):
@@ -215,6 +228,7 @@ def test_the_form_editor_changes_texts_mappings_and_indicators_in_a_new_version(
     data["level-1-name"] = "Additional needs"
     data["level-1-response"] = "Offer an early help assessment."
     data["level-2-rag_rating"] = "amber_cp"
+    data["level-2-concern_outcome"] = "open_case"
     data["indicator-0-remove"] = "on"
     data["indicator-1-always_escalate"] = "on"
     data.update({"new-0-text": "Recently moved school twice", "new-0-domain": "family"})
@@ -229,6 +243,8 @@ def test_the_form_editor_changes_texts_mappings_and_indicators_in_a_new_version(
     assert levels[1].name == "Additional needs"
     assert levels[1].response == "Offer an early help assessment."
     assert levels[2].rag_rating == "amber_cp"
+    assert levels[2].concern_outcome == "open_case"
+    assert levels[3].concern_outcome == "front_door"  # unchanged, carried into the version
     assert not version.indicators.filter(text=removed).exists()
     added = version.indicators.get(text="Recently moved school twice")
     assert (added.domain.key, added.level.key) == ("family", "early-help")
