@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 
 from haven.core import clock
 from haven.frontdoor.models import AgencyKind, InformationRequest, Rag
@@ -68,6 +69,24 @@ def test_a_late_request_is_chased_once_an_interval_however_often_the_command_run
     assert red_request.chase_count == 2
     assert "reminder 2" in chases.order_by("pk").last().title
     assert not _chases(front_door, health_member).exists()
+    # The social worker who asked is told of each chase too, and sent to the MASH workspace.
+    told = _chases(front_door, social_worker).order_by("pk")
+    assert told.count() == 2
+    assert told.first().title.startswith(
+        "Late: Police has not answered your MASH request about Contact C000001"
+    )
+    assert "reminder 2" in told.last().title and "Bunny" not in told.last().title
+    assert told.first().url == reverse("frontdoor:mash", args=[red_request.contact_id])
+
+
+def test_a_chase_is_not_sent_to_an_asker_who_has_left_the_mash(
+    front_door, red_request, police_member, social_worker
+):
+    social_worker.is_active = False
+    social_worker.save(update_fields=["is_active"])
+    with clock.travel(timedelta(hours=4, minutes=1)):
+        send_reminders()
+    assert _chases(front_door, police_member).count() == 1
     assert not _chases(front_door, social_worker).exists()
 
 
@@ -100,4 +119,5 @@ def test_answered_and_withdrawn_requests_are_not_chased(
     with clock.travel(timedelta(hours=5)):
         send_reminders()
     assert not _chases(front_door, police_member).exists()
+    assert not _chases(front_door, social_worker).exists()
     assert InformationRequest.objects.for_org(front_door).get().chase_count == 0
