@@ -90,7 +90,7 @@ def person_photo_image(request, pk: int):
         raise Http404
     try:
         handle = photos.open_photo(person)
-    except FileNotFoundError:
+    except OSError:  # the bytes are gone (or the store is unreachable): no photo to show
         raise Http404 from None
     photos.person_photo_viewed(person=person, actor=request.user, request=request)
     response = FileResponse(handle, content_type=photos.CONTENT_TYPE)

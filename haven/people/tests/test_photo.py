@@ -18,7 +18,7 @@ from haven.documents.demo import tiny_pdf
 from haven.people import photos
 from haven.people.merge import person_merge
 from haven.people.models import Person
-from haven.people.photo_demo import initials_avatar
+from haven.people.photo_demo import initials_avatar, load_demo_photos
 
 pytestmark = pytest.mark.django_db
 
@@ -254,6 +254,17 @@ def test_the_demo_avatar_is_an_accepted_photo(bugs, dsl):
     assert stored_image(bugs).size == (512, 512)
 
 
+def test_the_demo_gives_children_drawn_initials_through_the_service(add_person, bugs, dsl):
+    babs = add_person("Babs", "Bunny")
+    load_demo_photos(actor=dsl, people=[bugs, babs])
+    first, second = stored_image(bugs), stored_image(babs)
+    assert first.getpixel((5, 5)) != second.getpixel((5, 5))  # a colour each
+    # White initials in the middle of a dark square.
+    assert first.getpixel((5, 5))[0] < 100
+    assert max(first.getpixel((x, 256))[0] for x in range(150, 360)) > 200
+    assert photo_events(bugs) == photo_events(babs) == ["photo added"]
+
+
 # --- The pages -----------------------------------------------------------------------------
 
 
@@ -407,3 +418,9 @@ def test_the_photo_adds_no_query_to_the_person_page(
     with django_assert_num_queries(len(without.captured_queries)):
         page = client.get(f"/people/{bugs.pk}/")
     assert 'alt="Photo of Bugs Bunny"' in page.content.decode()
+
+
+def test_a_photo_whose_bytes_are_gone_is_not_found_rather_than_an_error(bugs, dsl, sign_in):
+    photos.person_photo_set(person=bugs, actor=dsl, upload=upload(encoded("JPEG")))
+    storage.remove(Person.unscoped.get(pk=bugs.pk).photo_name)
+    assert sign_in(dsl).get(f"/people/{bugs.pk}/photo/image/").status_code == 404
