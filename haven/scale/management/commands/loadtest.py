@@ -96,8 +96,9 @@ class Command(BaseCommand):
             write(
                 f"gunicorn workers: {workers['workers']}, peak RSS "
                 f"{', '.join(f'{mb:.0f}' for mb in workers['peak_rss_mb'].values())} MB; "
-                f"server CPU {workers['cpu_seconds']} s, "
-                f"load generator CPU {report['generator_cpu_seconds']} s"
+                f"server CPU {workers['cpu_seconds']} s ({workers['cpu_ms_per_request']} ms a "
+                f"request), load generator CPU {report['generator_cpu_seconds']} s "
+                f"({report['generator_cpu_ms_per_request']} ms a request)"
             )
         verdict = report["verdict"]
         met = ", ".join(f"{k} {'✓' if ok else '✗'}" for k, ok in verdict["met"].items())
