@@ -43,8 +43,8 @@ from haven.people.models import Person
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_LABEL = "10 MB"
-# Larger than any phone camera; refused before decoding, so a small file that claims to be
-# a huge picture (a "decompression bomb") never reaches memory.
+# Room for the usual phone photo (12 to 48 megapixels). Checked before decoding, so a small
+# file that claims to be a huge picture (a "decompression bomb") never reaches memory.
 MAX_PIXELS = 50_000_000
 MAX_SIDE = 512
 JPEG_QUALITY = 85
