@@ -80,7 +80,7 @@ def insert(model, rows: list[dict]) -> int:
     if not rows:
         return 0
     spec = table(model, with_pk="id" in rows[0])
-    tuples = [spec.row(r) for r in rows]
+    tuples = _tuples(model, spec, rows)
     name = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in spec.columns)
     with connection.cursor() as cursor:
@@ -92,6 +92,23 @@ def insert(model, rows: list[dict]) -> int:
             marks = ", ".join(["%s"] * len(spec.columns))
             cursor.executemany(f"INSERT INTO {name} ({columns}) VALUES ({marks})", tuples)  # noqa: S608
     return len(tuples)
+
+
+def _tuples(model, spec: Table, rows: list[dict]) -> list[tuple]:
+    """Rows as tuples in column order. When every row has the first row's keys they go
+    through one ``Layout`` (C-speed); otherwise each is merged with the defaults."""
+    keys = tuple(rows[0])
+    width = len(keys)
+    pick = itemgetter(*keys) if width > 1 else (lambda row: (row[keys[0]],))
+    values = []
+    for row in rows:
+        if len(row) != width:
+            return [spec.row(r) for r in rows]
+        try:
+            values.append(pick(row))
+        except KeyError:
+            return [spec.row(r) for r in rows]
+    return Layout(model, keys).tuples(values)
 
 
 def next_ids(model, count: int) -> range:
@@ -184,3 +201,51 @@ def insert_rows(layout: Layout, rows: list[tuple]) -> int:
             sql = f"INSERT INTO {name} ({columns}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, layout.tuples(rows))
     return len(rows)
+
+
+def defer_foreign_key_checks() -> bool:
+    """Inside the current transaction, skip PostgreSQL's row-by-row foreign-key triggers.
+
+    Each row a COPY writes queues one trigger per foreign key, fired one by one at commit;
+    for tens of millions of rows that is most of the load's time. As PostgreSQL's guide to
+    populating a database advises, the checks are instead made once, set-based, when the
+    load ends (``check_foreign_keys``). Needs a superuser (the generator's own database);
+    without one, or on SQLite, nothing changes and the usual checks run. Returns whether the
+    checks were deferred.
+    """
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    return True
+
+
+def check_foreign_keys(models_) -> None:
+    """Prove every foreign key of ``models_``' tables points at a row: one anti-join per key.
+
+    Raises ``IntegrityError`` naming the first column with a dangling reference."""
+    from django.db import IntegrityError
+
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in models_:
+            for field in model._meta.concrete_fields:
+                if not (field.many_to_one and field.db_constraint):
+                    continue
+                target = field.target_field
+                child, column = quote(model._meta.db_table), quote(field.column)
+                parent = quote(target.model._meta.db_table)
+                sql = (
+                    f"SELECT COUNT(*) FROM {child} c WHERE c.{column} IS NOT NULL AND NOT EXISTS "  # noqa: S608
+                    f"(SELECT 1 FROM {parent} p WHERE p.{quote(target.column)} = c.{column})"
+                )
+                cursor.execute(sql)
+                missing = cursor.fetchone()[0]
+                if missing:
+                    raise IntegrityError(
+                        f"{missing} rows of {model._meta.db_table}.{field.column} point at no "
+                        f"row of {target.model._meta.db_table}."
+                    )

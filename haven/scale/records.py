@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from time import perf_counter
 from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
@@ -285,6 +286,7 @@ class Records:
         self.ids = Ids()
         self.setups: dict[int, Setup] = {}
         self.counts: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
         self.chunks = 0
 
     def _setup(self, org) -> Setup:
@@ -343,14 +345,24 @@ class Records:
 
     def flush(self) -> int:
         written = 0
+        self.rows[Entry] = self.entries
         for model, rows in self.rows.items():
+            started = perf_counter()
             written += bulk.insert_rows(self.layout(model), rows)
-            self.counts[model._meta.db_table] = self.counts.get(model._meta.db_table, 0) + len(rows)
-        written += bulk.insert_rows(self.layout(Entry), self.entries)
-        self.counts[Entry._meta.db_table] = self.counts.get(Entry._meta.db_table, 0) + len(
-            self.entries
-        )
+            name = model._meta.db_table
+            self.counts[name] = self.counts.get(name, 0) + len(rows)
+            self.seconds[name] = self.seconds.get(name, 0.0) + perf_counter() - started
         return written
+
+    def tables(self) -> dict:
+        """Rows written per table, and how fast each table's inserts went."""
+        return {
+            name: {
+                "rows": rows,
+                "rows_per_second": round(rows / max(self.seconds.get(name, 0.0), 0.001)),
+            }
+            for name, rows in sorted(self.counts.items(), key=lambda item: -item[1])
+        }
 
     def layout(self, model) -> bulk.Layout:
         fixed = {"organisation_id": self.org.pk, "modified_at": self.now, "created_at": self.now}
@@ -556,7 +568,7 @@ class Records:
                             "category": {"id": top_id, "name": top_name},
                             "subcategory": {"id": sub[0], "name": sub[1]} if sub else None,
                             "occurred_at": occurred.isoformat(),
-                            "occurred": f"{timezone.localtime(occurred):%d/%m/%Y %H:%M}",
+                            "occurred": f"{occurred.astimezone(LONDON):%d/%m/%Y %H:%M}",
                             "location": location,
                             "account": account,
                             "child_words": words,
@@ -929,9 +941,9 @@ class Records:
             due = (
                 None
                 if status == Status.CLOSED
-                else timezone.localdate(last_update) + timedelta(days=review_days)
+                else last_update.astimezone(LONDON).date() + timedelta(days=review_days)
             )
-            first_due = timezone.localdate(opened) + timedelta(days=review_days)
+            first_due = opened.astimezone(LONDON).date() + timedelta(days=review_days)
             self.add(
                 SafeguardingCase,
                 (
@@ -1261,6 +1273,10 @@ class Records:
         )
 
     # --- the end -----------------------------------------------------------------------------
+
+    @property
+    def models(self) -> list:
+        return [*COLUMNS]
 
     def finish(self) -> None:
         bulk.reset_sequences(*[m for m in COLUMNS if "id" in COLUMNS[m]])
