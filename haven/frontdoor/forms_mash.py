@@ -8,7 +8,7 @@ from django import forms
 
 from haven.accounts.models import Team
 from haven.documents.forms import DocumentUploadField
-from haven.frontdoor.models import EarlyHelpOffer, Outcome, PartnerAgency, Rag
+from haven.frontdoor.models import AnswerMethod, EarlyHelpOffer, Outcome, PartnerAgency, Rag
 from haven.frontdoor.services.mash import MASH_OUTCOMES, answering_agencies
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -114,6 +114,43 @@ class AnswerForm(forms.Form):
     )
     may_share_with_family = forms.ChoiceField(
         label="May this be shared with the family?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("may_pass_on", "may_share_with_family"):
+            if name in data:
+                data[name] = _yes_no(data[name])
+        return data
+
+
+class AnswerForAgencyForm(forms.Form):
+    """An agency's answer given outside Haven, recorded by the MASH on its behalf."""
+
+    method = forms.ChoiceField(
+        label="How the agency answered", choices=AnswerMethod.choices, widget=forms.RadioSelect
+    )
+    given_by = forms.CharField(
+        label="Who at the agency gave the answer",
+        max_length=200,
+        help_text="Their name and role, e.g. “PC Jo Hart, public protection unit”.",
+    )
+    summary = forms.CharField(
+        label="What the agency holds",
+        widget=_text(8),
+        help_text="What they told you their records show, as they gave it. If they hold "
+        "nothing, say so.",
+    )
+    may_pass_on = forms.ChoiceField(
+        label="Did the agency agree that this may be passed on to the service the case goes to?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        help_text="If not, it stays in the MASH: it informs the decision but is never sent onward.",
+    )
+    may_share_with_family = forms.ChoiceField(
+        label="Did the agency agree that this may be shared with the family?",
         choices=YES_NO,
         widget=forms.RadioSelect,
     )

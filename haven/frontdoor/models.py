@@ -443,6 +443,15 @@ class ContactClock(OrgScopedModel):
         return self.stopped_at <= self.due_at
 
 
+class AnswerMethod(models.TextChoices):
+    """How an agency that did not answer in Haven gave its answer to the MASH."""
+
+    TELEPHONE = "telephone", "On the telephone"
+    EMAIL = "email", "By email"
+    MEETING = "meeting", "In a meeting"
+    LETTER = "letter", "By letter"
+
+
 class InformationRequest(OrgScopedModel):
     """The MASH asking one partner agency what it knows about a contact's family."""
 
@@ -473,6 +482,14 @@ class InformationRequest(OrgScopedModel):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An answer the agency gave outside Haven (on the telephone, say), recorded on its behalf
+    # by the MASH social worker (``answered_by``): how it came and who at the agency gave it.
+    answer_method = models.CharField(max_length=10, choices=AnswerMethod.choices, blank=True)
+    answer_given_by = models.CharField("who at the agency gave it", max_length=200, blank=True)
+
+    @property
+    def answered_on_behalf(self) -> bool:
+        return bool(self.answer_method)
 
     class Meta:
         ordering = ["agency__position", "agency__name", "pk"]

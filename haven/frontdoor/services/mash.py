@@ -40,6 +40,7 @@ from haven.core.errors import DomainError, require, require_same_organisation
 from haven.frontdoor import workflow
 from haven.frontdoor.identity import contact_reference
 from haven.frontdoor.models import (
+    AnswerMethod,
     ClockKind,
     Contact,
     ContactClock,
@@ -495,13 +496,7 @@ def information_request_answer(
         "Only members of the agency asked can answer this request.",
     )
     require_same_organisation(actor.organisation_id, info_request)
-    summary = summary.strip()
-    if not summary:
-        raise DomainError("Write a summary of what your agency holds (or that it holds nothing).")
-    if may_pass_on is None:
-        raise DomainError("Say whether this may be passed on to the service the case goes to.")
-    if may_share_with_family is None:
-        raise DomainError("Say whether this may be shared with the family.")
+    summary = _checked_answer(summary, may_pass_on, may_share_with_family)
     if upload is not None:
         document_check(upload)  # refuse a bad file before anything is written
     with transaction.atomic():
@@ -515,14 +510,7 @@ def information_request_answer(
             locked.agency.members.filter(pk=actor.pk).exists(),
             "Only members of the agency asked can answer this request.",
         )
-        if locked.status != InformationRequest.Status.OPEN:
-            raise DomainError(
-                f"This request is {locked.get_status_display().lower()}: it cannot be "
-                "answered again."
-            )
-        contact = locked.contact
-        if contact.status not in (Status.INFORMATION_GATHERING, Status.MASH_DECISION):
-            raise DomainError("The MASH has finished with this contact; the request is closed.")
+        contact = _answerable(locked)
         if upload is not None:
             person = _first_person(contact)
             if person is None:
@@ -539,40 +527,134 @@ def information_request_answer(
                 scope=mash_scope(contact),
                 request=request,
             )
-        now = clock.now()
-        locked.summary = summary
-        locked.may_pass_on = bool(may_pass_on)
-        locked.may_share_with_family = bool(may_share_with_family)
-        locked.status = InformationRequest.Status.ANSWERED
-        locked.answered_at, locked.answered_by = now, actor
-        locked.save()
-        record_event(
-            action=Action.UPDATE,
+        _save_answer(
+            locked,
             actor=actor,
+            summary=summary,
+            may_pass_on=may_pass_on,
+            may_share_with_family=may_share_with_family,
             request=request,
-            obj=locked,
-            detail={
-                "what": "MASH information request answered",
-                "agency": locked.agency.name,
-                "may_pass_on": locked.may_pass_on,
-                "may_share_with_family": locked.may_share_with_family,
-                "on_time": now <= locked.due_at,
-            },
         )
-        senders = (
-            InformationRequest.objects.for_org(contact.organisation)
-            .filter(contact=contact, created_by__isnull=False)
-            .values_list("created_by", flat=True)
+    return locked
+
+
+def information_request_answer_for_agency(
+    *,
+    info_request: InformationRequest,
+    actor,
+    method: str,
+    given_by: str,
+    summary: str,
+    may_pass_on: bool | None,
+    may_share_with_family: bool | None,
+    request=None,
+) -> InformationRequest:
+    """A MASH social worker records an agency's answer given outside Haven (on the telephone,
+    by email): recorded as such, with how it came, who at the agency gave it, and who
+    recorded it when. The agency's two choices are asked of it just the same, and "do not
+    pass on" is kept as strictly. The agency's members are told that their request was
+    answered for them."""
+    require(
+        rules.can_gather_mash_information(actor),
+        "Only the MASH team records an agency's answer on its behalf.",
+    )
+    require_same_organisation(actor.organisation_id, info_request)
+    if method not in AnswerMethod.values:
+        raise DomainError("Say how the agency gave its answer.")
+    given_by = " ".join(given_by.split())[:200]
+    if not given_by:
+        raise DomainError("Say who at the agency gave the answer (their name and role).")
+    summary = _checked_answer(summary, may_pass_on, may_share_with_family)
+    with transaction.atomic():
+        locked = (
+            InformationRequest.objects.for_org(info_request.organisation)
+            .select_for_update()
+            .select_related("agency", "contact")
+            .get(pk=info_request.pk)
+        )
+        contact = _answerable(locked)
+        require(rules.can_view_mash(actor, contact), "Only the MASH team sees this contact.")
+        locked.answer_method, locked.answer_given_by = method, given_by
+        _save_answer(
+            locked,
+            actor=actor,
+            summary=summary,
+            may_pass_on=may_pass_on,
+            may_share_with_family=may_share_with_family,
+            request=request,
         )
         notify(
-            recipients=User.objects.for_org(contact.organisation).filter(pk__in=senders),
+            recipients=locked.agency.members.filter(is_active=True),
             kind=Kind.INFORMATION_ANSWERED,
-            title=f"{locked.agency.name} has answered the MASH request about contact "
-            f"{contact.reference}",
-            url=reverse("frontdoor:mash", args=[contact.pk]),
+            title=f"The MASH has recorded {locked.agency.name}'s answer "
+            f"({locked.get_answer_method_display().lower()}, from {given_by}) to its request "
+            f"about contact {contact.reference}",
+            url=reverse("frontdoor:request", args=[locked.pk]),
             reference=contact_reference(contact),
         )
     return locked
+
+
+def _checked_answer(summary: str, may_pass_on, may_share_with_family) -> str:
+    summary = (summary or "").strip()
+    if not summary:
+        raise DomainError("Write a summary of what your agency holds (or that it holds nothing).")
+    if may_pass_on is None:
+        raise DomainError("Say whether this may be passed on to the service the case goes to.")
+    if may_share_with_family is None:
+        raise DomainError("Say whether this may be shared with the family.")
+    return summary
+
+
+def _answerable(locked: InformationRequest) -> Contact:
+    """The request's contact, if the request (locked) may still be answered."""
+    if locked.status != InformationRequest.Status.OPEN:
+        raise DomainError(
+            f"This request is {locked.get_status_display().lower()}: it cannot be answered again."
+        )
+    contact = locked.contact
+    if contact.status not in (Status.INFORMATION_GATHERING, Status.MASH_DECISION):
+        raise DomainError("The MASH has finished with this contact; the request is closed.")
+    return contact
+
+
+def _save_answer(
+    locked: InformationRequest, *, actor, summary, may_pass_on, may_share_with_family, request
+) -> None:
+    """Write the answer, audit it and tell the social workers who sent requests about the
+    contact (but not whoever recorded it)."""
+    contact = locked.contact
+    now = clock.now()
+    locked.summary = summary
+    locked.may_pass_on = bool(may_pass_on)
+    locked.may_share_with_family = bool(may_share_with_family)
+    locked.status = InformationRequest.Status.ANSWERED
+    locked.answered_at, locked.answered_by = now, actor
+    locked.save()
+    detail = {
+        "what": "MASH information request answered",
+        "agency": locked.agency.name,
+        "may_pass_on": locked.may_pass_on,
+        "may_share_with_family": locked.may_share_with_family,
+        "on_time": now <= locked.due_at,
+    }
+    if locked.answer_method:
+        detail.update(on_behalf_of_agency=True, method=locked.answer_method)
+    record_event(action=Action.UPDATE, actor=actor, request=request, obj=locked, detail=detail)
+    senders = (
+        InformationRequest.objects.for_org(contact.organisation)
+        .filter(contact=contact, created_by__isnull=False)
+        .exclude(created_by=actor)
+        .values_list("created_by", flat=True)
+    )
+    notify(
+        recipients=User.objects.for_org(contact.organisation).filter(pk__in=senders),
+        kind=Kind.INFORMATION_ANSWERED,
+        title=f"{locked.agency.name} has answered the MASH request about contact "
+        f"{contact.reference}",
+        url=reverse("frontdoor:mash", args=[contact.pk]),
+        reference=contact_reference(contact),
+    )
 
 
 # --- Chasing late requests (``reminders_mash``) -------------------------------------------

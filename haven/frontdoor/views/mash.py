@@ -23,6 +23,7 @@ from haven.core.http import form_status, positive_int
 from haven.frontdoor import queries_mash as queries
 from haven.frontdoor import workflow
 from haven.frontdoor.forms_mash import (
+    AnswerForAgencyForm,
     AnswerForm,
     DecisionForm,
     FamilyToldForm,
@@ -315,6 +316,57 @@ def mash_request_withdraw(request, pk: int):
     )
 
 
+@gatherer
+@require_http_methods(["GET", "POST"])
+def mash_request_answer_for_agency(request, pk: int):
+    """Record an agency's answer given outside Haven (on the telephone, say) on its behalf
+    (``pk`` is the request's)."""
+    found = (
+        InformationRequest.objects.for_org(request.user.organisation)
+        .filter(pk=pk)
+        .select_related("agency")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    contact = queries.get_contact_for_mash(request.user, found.contact_id)
+    form = AnswerForAgencyForm(request.POST or None)
+    error = None
+    if found.status != InformationRequest.Status.OPEN:
+        error = "Only a request awaiting its answer can be answered."
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.information_request_answer_for_agency(
+                info_request=found,
+                actor=request.user,
+                method=data["method"],
+                given_by=data["given_by"],
+                summary=data["summary"],
+                may_pass_on=data["may_pass_on"],
+                may_share_with_family=data["may_share_with_family"],
+                request=request,
+            )
+        except DomainError as problem:
+            error = str(problem)
+        else:
+            messages.success(
+                request, f"{found.agency.name}'s answer is recorded on the agency's behalf."
+            )
+            return redirect("frontdoor:mash", pk=contact.pk)
+    return _form_page(
+        request,
+        contact,
+        form,
+        title=f"Record {found.agency.name}'s answer on its behalf",
+        button="Record the answer",
+        intro=f"Asked: {found.question} For an answer the agency gave outside Haven, on the "
+        "telephone or by email: it is recorded as given by them, to you, now.",
+        error=error,
+        show_form=found.status == InformationRequest.Status.OPEN,
+    )
+
+
 def _agency_summary_draft(requests_) -> str:
     """A starting point for the summary: each agency's answer under its name."""
     parts = []
@@ -562,6 +614,11 @@ urlpatterns = [
     path("contacts/<int:pk>/mash/family-told/", mash_family_told, name="mash_family_told"),
     path("contacts/<int:pk>/mash/requests/new/", mash_request_new, name="mash_request_new"),
     path("mash/requests/<int:pk>/withdraw/", mash_request_withdraw, name="mash_request_withdraw"),
+    path(
+        "mash/requests/<int:pk>/answer-for-agency/",
+        mash_request_answer_for_agency,
+        name="mash_request_answer_for_agency",
+    ),
     path("contacts/<int:pk>/mash/record/", mash_record, name="mash_record"),
     path("contacts/<int:pk>/mash/decide/", mash_decide, name="mash_decide"),
     path("contacts/<int:pk>/mash/send-back/", mash_send_back, name="mash_send_back"),
