@@ -55,9 +55,10 @@ from haven.scale.generator import BENCH_PASSWORD, PLANS
 
 DEFAULT_SECONDS = 60
 MAX_SECONDS = 600
-# Time kept back from the whole run's cap for stopping the server and writing the report.
-STOP_MARGIN_SECONDS = 20
 REQUEST_TIMEOUT_SECONDS = 30
+# Time kept back from the whole run's cap: the last requests' answers (at most the timeout),
+# stopping the server (at most 20 s) and writing the report.
+STOP_MARGIN_SECONDS = REQUEST_TIMEOUT_SECONDS + 25
 SERVER_START_SECONDS = 60
 SAMPLE_EVERY_SECONDS = 0.5
 RESCAN_EVERY = 10
