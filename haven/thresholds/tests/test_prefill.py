@@ -251,7 +251,7 @@ def test_the_case_threshold_starts_at_the_decision_until_the_case_is_next_edited
     with django_assert_num_queries(before):
         page = client.get(url)
     assert page.context["form"]["threshold"].value() == high.pk
-    assert page.context["form"]["case_type"].value() is None
+    assert page.context["form"]["case_type"].value() == case.case_type_id  # unchanged
     assert "Started at High" in page.content.decode()
     case_page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
     assert f'href="{url}">Edit the case</a> if its threshold should change' in case_page
