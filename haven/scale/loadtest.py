@@ -755,11 +755,12 @@ def run(
         _require_migrated()
         workers = workers or default_workers()
         server = Server(workers=workers, threads=threads)
-        say(f"Starting `haven serve` on {server.url}: {workers} workers × {threads} threads")
-        server.start()
         url = server.url
     browsers: list[Browser] = []
     try:
+        if server is not None:
+            say(f"Starting `haven serve` on {url}: {workers} workers × {threads} threads")
+            server.start()  # inside the try: a server that fails to answer is stopped too
         say(f"Signing in {len(users)} members of staff over HTTP")
         browsers = [sign_in(url, user) for user in users]
         for browser in browsers:
@@ -785,6 +786,9 @@ def run(
             sign_out(browser)
         if server is not None:
             server.stop()
+    if server is not None:
+        # Kept only when something went wrong (its name is in the error message).
+        Path(server.log.name).unlink(missing_ok=True)
     result = summarise(samples, wall)
     server_summary = watch.summary()
     report = {
