@@ -9,6 +9,7 @@ rows read back through the ORM like any others.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from functools import lru_cache
 from operator import itemgetter
 
@@ -249,3 +250,39 @@ def check_foreign_keys(models_) -> None:
                         f"{missing} rows of {model._meta.db_table}.{field.column} point at no "
                         f"row of {target.model._meta.db_table}."
                     )
+
+
+@contextmanager
+def indexes_built_after(models_, report=lambda message: None):
+    """On PostgreSQL, drop the plain indexes of ``models_``' tables for the load and build
+    them again once it ends, each in one sorted pass.
+
+    Keeping a dozen B-trees up to date row by row is most of what a COPY costs (a service
+    delivery row has eleven); building an index from the finished table is several times
+    cheaper, as PostgreSQL's guide to populating a database says. Indexes that back a
+    constraint (primary keys, unique constraints) stay, so every rule the database keeps is
+    kept during the load. The indexes are rebuilt even if the load fails.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    dropped = []
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s "
+                "AND i.schemaname = current_schema() AND NOT EXISTS (SELECT 1 FROM "
+                "pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || "
+                "quote_ident(i.indexname))::regclass)",
+                [model._meta.db_table],
+            )
+            for name, definition in cursor.fetchall():
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+                dropped.append((name, definition))
+    try:
+        yield
+    finally:
+        report(f"Building {len(dropped)} indexes…")
+        with connection.cursor() as cursor:
+            for _name, definition in dropped:
+                cursor.execute(definition)
