@@ -109,9 +109,27 @@ def person_merge(*, survivor: Person, duplicate: Person, actor, reason: str, req
             raise DomainError("One of those records has already been merged.")
         _move_relationships(survivor, duplicate, clock.today())
         moved = _move_attachments(survivor, duplicate)
+        if duplicate.photo_name and not survivor.photo_name:
+            # The only photo of this person goes with them; the survivor's own wins otherwise.
+            survivor.photo_name, survivor.photo_updated_at = (
+                duplicate.photo_name,
+                duplicate.photo_updated_at,
+            )
+            survivor.save(update_fields=["photo_name", "photo_updated_at", "modified_at"])
+            duplicate.photo_name, duplicate.photo_updated_at = "", None
+            moved["photo"] = 1
         duplicate.merged_into, duplicate.merged_at = survivor, clock.now()
         duplicate.merged_by = actor
-        duplicate.save(update_fields=["merged_into", "merged_at", "merged_by", "modified_at"])
+        duplicate.save(
+            update_fields=[
+                "merged_into",
+                "merged_at",
+                "merged_by",
+                "photo_name",
+                "photo_updated_at",
+                "modified_at",
+            ]
+        )
         Entry.unscoped.filter(child=duplicate).delete()
         reproject_person(survivor)
         project(duplicate)

@@ -401,6 +401,8 @@ def test_a_merged_away_record_shows_no_photo(add_person, bugs, dsl, sign_in):
     person_merge(survivor=bugs, duplicate=duplicate, actor=dsl, reason="Same child")
     client = sign_in(dsl)
     assert client.get(f"/people/{duplicate.pk}/photo/image/").status_code == 404
+    # The survivor had none, so the child's only photo came with them.
+    assert client.get(f"/people/{bugs.pk}/photo/image/").status_code == 200
     with pytest.raises(DomainError, match="merged"):
         photos.person_photo_set(
             person=Person.unscoped.get(pk=duplicate.pk), actor=dsl, upload=upload(encoded("PNG"))
@@ -424,3 +426,12 @@ def test_a_photo_whose_bytes_are_gone_is_not_found_rather_than_an_error(bugs, ds
     photos.person_photo_set(person=bugs, actor=dsl, upload=upload(encoded("JPEG")))
     storage.remove(Person.unscoped.get(pk=bugs.pk).photo_name)
     assert sign_in(dsl).get(f"/people/{bugs.pk}/photo/image/").status_code == 404
+
+
+def test_a_merge_keeps_the_survivors_own_photo(add_person, bugs, dsl):
+    photos.person_photo_set(person=bugs, actor=dsl, upload=upload(encoded("JPEG")))
+    kept = Person.unscoped.get(pk=bugs.pk).photo_name
+    duplicate = add_person("Bugsy", "Bunny")
+    photos.person_photo_set(person=duplicate, actor=dsl, upload=upload(encoded("PNG")))
+    person_merge(survivor=bugs, duplicate=duplicate, actor=dsl, reason="Same child")
+    assert Person.unscoped.get(pk=bugs.pk).photo_name == kept
