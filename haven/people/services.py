@@ -228,7 +228,8 @@ def person_update(*, person: Person, actor, data: dict, request=None) -> Person:
         for key, value in fields.items():
             setattr(person, key, value)
         _check_person(person)
-        person.save()
+        # Only what the form holds: a photo saved at the same moment must not be undone.
+        person.save(update_fields=[*fields, "modified_at"])
         changed = sorted(k for k in fields if before[k] != getattr(person, k))
         if any(k in NAME_FIELDS for k in changed):
             search.reindex(person)
