@@ -380,7 +380,7 @@ class Records:
         plans = []
         for child in children:
             roll = r.random()
-            if roll < 0.002:
+            if roll < 0.0025:
                 tier = "heavy"
                 concerns = r.randint(20, 120)
                 engagements = [r.randint(600, 1800) for _ in range(r.randint(1, 2))]
@@ -394,7 +394,7 @@ class Records:
                 tier = "usual"
                 concerns = 0 if r.random() < 0.6 else 1 + int(r.expovariate(1.0))
                 engagements = (
-                    [int(r.lognormvariate(3.0, 0.9))] if r.random() < engagement_chance else []
+                    [int(r.lognormvariate(3.15, 0.9))] if r.random() < engagement_chance else []
                 )
                 case = int(r.expovariate(0.25)) if r.random() < 0.02 else None
             plans.append(
