@@ -227,18 +227,23 @@ def parse(query: str) -> ParsedQuery:
     return parsed
 
 
-def matching_people(organisation, parsed: ParsedQuery, *, wide: bool = True, pairs=False):
+def matching_people(
+    organisation, parsed: ParsedQuery, *, wide: bool = True, pairs=False, enough=None
+):
     """A queryset of people matching every part of the query (unordered, unlimited).
 
     Name words become one token lookup each, intersected in the database, so the people
     table is only ever read by primary key for the candidates. With ``pairs``, two name
-    words are looked up together in the name pairs instead.
+    words are looked up together in the name pairs instead. ``enough`` caps how many name
+    rows one lookup reads, so "Oliver Smith" costs no more than a rare name: only for a
+    query of names alone, where any of the matches will do as candidates.
     """
     people = Person.objects.for_org(organisation).filter(merged_into__isnull=True)
     names = list(dict.fromkeys(parsed.names))
     if pairs:
         condition = _pair_condition(organisation, *names, wide=wide)
-        people = people.filter(pk__in=SearchToken.objects.filter(condition).values("person_id"))
+        ids = SearchToken.objects.filter(condition).values("person_id")
+        people = people.filter(pk__in=ids[:enough] if enough else ids)
     elif names:
         lookups = [
             SearchToken.objects.filter(_token_condition(organisation, name, wide=wide)).values(
@@ -246,7 +251,10 @@ def matching_people(organisation, parsed: ParsedQuery, *, wide: bool = True, pai
             )
             for name in names
         ]
-        ids = lookups[0].intersection(*lookups[1:]) if len(lookups) > 1 else lookups[0]
+        if len(lookups) > 1:
+            ids = lookups[0].intersection(*lookups[1:])
+        else:
+            ids = lookups[0][:enough] if enough else lookups[0]
         people = people.filter(pk__in=ids)
     for day in parsed.dates:
         # The organisation in each branch lets both date indexes serve the OR.
@@ -296,8 +304,14 @@ def search(organisation, query: str, *, visible=None) -> list[Person]:
     if parsed.is_empty:
         return []
     found: dict[int, Person] = {}
+    # A reader who sees only some people, or a name narrowed by a date or a postcode, needs
+    # every name match looked at; otherwise the first few hundred rows are candidates enough.
+    names_alone = not (
+        visible is not None or parsed.dates or parsed.postcodes or parsed.identifiers
+    )
+    enough = 2 * CANDIDATES if names_alone else None
     for wide, pairs in _tiers(parsed):
-        people = matching_people(organisation, parsed, wide=wide, pairs=pairs)
+        people = matching_people(organisation, parsed, wide=wide, pairs=pairs, enough=enough)
         if visible is not None:
             people = people.filter(pk__in=visible.values("pk"))
         if found:

@@ -144,3 +144,14 @@ def test_a_fragment_with_a_swapped_pair_of_letters_always_reaches_the_name_pair(
     for typed in ((first[:cut], typo), (typo, first[:cut])):
         exact, prefixes = search.pair_lookups(*typed, wide=True)
         assert stored & exact or any(s.startswith(p) for s in stored for p in prefixes)
+
+
+def test_a_common_name_narrowed_by_a_date_looks_past_the_first_rows(org, add_person, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 1)  # names alone read two rows at most
+    for day in range(1, 6):
+        add_person("Ann", "Lee", born=datetime.date(2018, 1, day))
+    assert len(search.search(org, "ann lee")) == 1
+    (found,) = search.search(org, "ann lee 05/01/2018")
+    assert found.date_of_birth == datetime.date(2018, 1, 5)
+    (found,) = search.search(org, "lee 04/01/2018")
+    assert found.date_of_birth == datetime.date(2018, 1, 4)
