@@ -240,7 +240,7 @@ def test_the_worklist_costs_the_same_with_three_contacts_or_sixty(
     make(57)
     with django_assert_num_queries(QUERIES):
         response = client.get(url)
-    assert len(response.context["contacts"]) == worklist.PAGE
+    assert len(response.context["page"].rows) == worklist.PAGE
     assert response.context["page"].next_cursor
 
 

@@ -49,18 +49,11 @@ def worklist(request):
         "frontdoor/worklist.html",
         {
             "page": page,
-            "contacts": page.contacts,
             "counts": counts,
             "total": total,
             "overdue": overdue,
             "stages": worklist_queries.STAGES,
             "my_stages": worklist_queries.stages_for(user),
-            "may": {
-                Status.SCREENING: rules.can_screen_contacts(user),
-                Status.RATING: rules.can_rate_contacts(user),
-                Status.ALLOCATION: rules.can_allocate_contacts(user),
-                Status.EARLY_HELP: rules.can_make_early_help_decision(user),
-            },
         },
     )
 
