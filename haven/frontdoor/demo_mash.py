@@ -3,9 +3,10 @@
 * A red contact in information gathering since this morning: the police answered (marked
   "do not pass on"), education's request is late, and health was asked later and is still
   within time.
-* An amber (child protection) contact from two days ago, decided: three agencies answered,
-  the MASH record is complete, and the onward record went to a social work team without
-  the police's information.
+* An amber (child protection) contact from two days ago, decided: three agencies answered
+  (the school on the telephone, its answer recorded by the social worker), the MASH record is
+  complete, and the onward record went to a social work team without the police's
+  information.
 
 Every name is invented.
 """
@@ -15,7 +16,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from haven.core import clock
-from haven.frontdoor.models import AgencyKind, Known, Outcome, PartnerAgency, Rag, Source
+from haven.frontdoor.models import (
+    AgencyKind,
+    AnswerMethod,
+    Known,
+    Outcome,
+    PartnerAgency,
+    Rag,
+    Source,
+)
 from haven.frontdoor.services import mash
 from haven.frontdoor.services.intake import ContactData, contact_create
 from haven.frontdoor.services.screening import contact_rate, contact_screen, social_work_teams
@@ -219,6 +228,19 @@ def _decided(world: dict) -> None:
     with clock.travel(-timedelta(days=2) + timedelta(hours=3)):
         for info_request in sent:
             who, summary, pass_on, family = answers[info_request.agency.kind]
+            if info_request.agency.kind == AgencyKind.EDUCATION:
+                # The school rang back rather than answering in Haven: the social worker
+                # records the answer on its behalf.
+                mash.information_request_answer_for_agency(
+                    info_request=info_request,
+                    actor=worker,
+                    method=AnswerMethod.TELEPHONE,
+                    given_by="Asha Lund, designated safeguarding lead, Quay Street Primary",
+                    summary=summary,
+                    may_pass_on=pass_on,
+                    may_share_with_family=family,
+                )
+                continue
             mash.information_request_answer(
                 info_request=info_request,
                 actor=staff[who],
