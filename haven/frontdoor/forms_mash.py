@@ -98,7 +98,18 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(label="Why withdraw this request", widget=_text(2), max_length=500)
 
 
-class AnswerForm(forms.Form):
+class _AgencyChoices(forms.Form):
+    """An answer's two yes/no choices, turned into booleans."""
+
+    def clean(self):
+        data = super().clean()
+        for name in ("may_pass_on", "may_share_with_family"):
+            if name in data:
+                data[name] = _yes_no(data[name])
+        return data
+
+
+class AnswerForm(_AgencyChoices):
     summary = forms.CharField(
         label="What your agency holds",
         widget=_text(8),
@@ -118,15 +129,8 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def clean(self):
-        data = super().clean()
-        for name in ("may_pass_on", "may_share_with_family"):
-            if name in data:
-                data[name] = _yes_no(data[name])
-        return data
 
-
-class AnswerForAgencyForm(forms.Form):
+class AnswerForAgencyForm(_AgencyChoices):
     """An agency's answer given outside Haven, recorded by the MASH on its behalf."""
 
     method = forms.ChoiceField(
@@ -154,13 +158,6 @@ class AnswerForAgencyForm(forms.Form):
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
-
-    def clean(self):
-        data = super().clean()
-        for name in ("may_pass_on", "may_share_with_family"):
-            if name in data:
-                data[name] = _yes_no(data[name])
-        return data
 
 
 class MashRecordForm(forms.Form):

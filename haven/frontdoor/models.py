@@ -350,6 +350,11 @@ class Contact(OrgScopedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def document_scope(self) -> str:
+        """The scope of documents kept for this contact (in a person's vault)."""
+        return f"contact:{self.pk}"
+
 
 class ContactPerson(OrgScopedModel):
     """A child or adult a contact is about, in the front door's own people records."""

@@ -23,6 +23,7 @@ from haven.frontdoor.models import (
     RagRating,
     Status,
 )
+from haven.people.models import Person
 
 CONSULTATIONS_PAGE = 25
 
@@ -94,14 +95,8 @@ def contact_page(user, contact: Contact) -> dict:
     from haven.frontdoor.services.setup import front_door_settings
 
     org = contact.organisation_id
-    links = list(
-        ContactPerson.objects.for_org(org)
-        .filter(contact=contact)
-        .select_related("person")
-        .order_by("role", "pk")
-    )
-    children = [link.person for link in links if link.role == ContactPerson.Role.CHILD]
-    adults = [link.person for link in links if link.role == ContactPerson.Role.ADULT]
+    children, adults = contact_people_by_role(contact)
+    people = children + adults
     changes = list(
         ContactStatusChange.objects.for_org(org)
         .filter(contact=contact)
@@ -118,12 +113,12 @@ def contact_page(user, contact: Contact) -> dict:
         ContactClock.objects.for_org(org).filter(contact=contact).order_by("started_at", "pk")
     )
     documents = []
-    if links:
+    if people:
         documents = list(
             Document.objects.for_org(org)
             .filter(
-                person_id__in=[link.person_id for link in links],
-                scope=f"contact:{contact.pk}",
+                person_id__in=[person.pk for person in people],
+                scope=contact.document_scope,
                 entered_in_error=False,
             )
             .select_related("kind")
@@ -148,7 +143,7 @@ def contact_page(user, contact: Contact) -> dict:
         ],
         "running_clock": time_left(contact.due_at, now),
         "police_documents": documents,
-        "can_attach_documents": bool(links) and rules.can_log_contacts(user),
+        "can_attach_documents": bool(people) and rules.can_log_contacts(user),
         "consultation": consultation,
         "domestic_abuse_service": settings.domestic_abuse_service
         if contact.is_domestic_abuse
@@ -210,3 +205,17 @@ def consultation_state(consultation: NoNamesConsultation) -> dict:
         and consultation.referral_due_at < clock.now(),
         "due": time_left(consultation.referral_due_at) if awaited else None,
     }
+
+
+def contact_people_by_role(contact: Contact) -> tuple[list[Person], list[Person]]:
+    """The children, then the adults, a contact is about (each in the order added)."""
+    links = list(
+        ContactPerson.objects.for_org(contact.organisation)
+        .filter(contact=contact)
+        .select_related("person")
+        .order_by("role", "pk")
+    )
+    return (
+        [link.person for link in links if link.role == ContactPerson.Role.CHILD],
+        [link.person for link in links if link.role == ContactPerson.Role.ADULT],
+    )

@@ -418,7 +418,7 @@ def _attach_police_report(contact, data, upload, actor, request) -> None:
         upload=upload,
         kind="Report",
         title=f"Police report for contact {contact.reference}",
-        scope=f"contact:{contact.pk}",
+        scope=contact.document_scope,
         request=request,
     )
 
@@ -457,7 +457,7 @@ def contact_document_add(
         kind=kind,
         title=title,
         description=description,
-        scope=f"contact:{contact.pk}",
+        scope=contact.document_scope,
         request=request,
     )
 

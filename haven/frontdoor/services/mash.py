@@ -122,6 +122,16 @@ def _locked(contact: Contact) -> Contact:
     return Contact.objects.for_org(contact.organisation).select_for_update().get(pk=contact.pk)
 
 
+def _locked_request(info_request: InformationRequest) -> InformationRequest:
+    """The request re-read under a row lock, with its agency and contact."""
+    return (
+        InformationRequest.objects.for_org(info_request.organisation)
+        .select_for_update()
+        .select_related("agency", "contact")
+        .get(pk=info_request.pk)
+    )
+
+
 def _require_status(contact: Contact, *statuses: str, doing: str) -> None:
     if contact.status not in statuses:
         raise DomainError(
@@ -429,12 +439,7 @@ def information_request_withdraw(
     if not reason:
         raise DomainError("Say why the request is withdrawn.")
     with transaction.atomic():
-        locked = (
-            InformationRequest.objects.for_org(info_request.organisation)
-            .select_for_update()
-            .select_related("agency", "contact")
-            .get(pk=info_request.pk)
-        )
+        locked = _locked_request(info_request)
         if locked.status != InformationRequest.Status.OPEN:
             raise DomainError(
                 f"This request is {locked.get_status_display().lower()}; only a request "
@@ -500,12 +505,7 @@ def information_request_answer(
     if upload is not None:
         document_check(upload)  # refuse a bad file before anything is written
     with transaction.atomic():
-        locked = (
-            InformationRequest.objects.for_org(info_request.organisation)
-            .select_for_update()
-            .select_related("agency", "contact")
-            .get(pk=info_request.pk)
-        )
+        locked = _locked_request(info_request)
         require(
             locked.agency.members.filter(pk=actor.pk).exists(),
             "Only members of the agency asked can answer this request.",
@@ -566,12 +566,7 @@ def information_request_answer_for_agency(
         raise DomainError("Say who at the agency gave the answer (their name and role).")
     summary = _checked_answer(summary, may_pass_on, may_share_with_family)
     with transaction.atomic():
-        locked = (
-            InformationRequest.objects.for_org(info_request.organisation)
-            .select_for_update()
-            .select_related("agency", "contact")
-            .get(pk=info_request.pk)
-        )
+        locked = _locked_request(info_request)
         contact = _answerable(locked)
         require(rules.can_view_mash(actor, contact), "Only the MASH team sees this contact.")
         locked.answer_method, locked.answer_given_by = method, given_by

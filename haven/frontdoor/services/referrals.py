@@ -166,29 +166,17 @@ def referral_create(
             shared_summary=details.summary,
         )
         project_new([referral])
-        record_event(
-            action=Action.CREATE,
-            actor=actor,
-            request=request,
-            obj=referral,
-            person_id=child.pk,
-            detail={
-                "what": "referral to the front door",
-                "concern": concern.number,
-                "front_door": front_door.name,
-                "contact": contact.reference,
-            },
-        )
-        for other in ours[1:]:
-            # Each other child's identity left the organisation too.
+        # Each child's identity left the organisation: one event on each child's record.
+        for someone in ours:
+            what = "referral to the front door"
             record_event(
                 action=Action.CREATE,
                 actor=actor,
                 request=request,
                 obj=referral,
-                person_id=other.pk,
+                person_id=someone.pk,
                 detail={
-                    "what": "child named on a referral to the front door",
+                    "what": what if someone is child else f"child named on a {what}",
                     "concern": concern.number,
                     "front_door": front_door.name,
                     "contact": contact.reference,
@@ -419,33 +407,22 @@ def _contact_from_haven(*, front_door, actor, children, details, address) -> Con
         to_status=Status.SCREENING,
         note=_referrer_note(actor, matched, address),
     )
-    record_event(
-        action=Action.CREATE,
-        actor=actor,
-        organisation=front_door,
-        obj=contact,
-        person_id=child.pk,
-        detail={
+    for number, (person, found) in enumerate(children):
+        detail = {
             "what": "contact",
             "source": Source.HAVEN,
             "from": actor.organisation.name,
-            "child": "found" if matched else "created",
-            "children": len(children),
-        },
-    )
-    for person, found in children[1:]:
+            "child": "found" if found else "created",
+        }
+        if number == 0:  # the main child's event also counts the children
+            detail["children"] = len(children)
         record_event(
             action=Action.CREATE,
             actor=actor,
             organisation=front_door,
             obj=contact,
             person_id=person.pk,
-            detail={
-                "what": "contact",
-                "source": Source.HAVEN,
-                "from": actor.organisation.name,
-                "child": "found" if found else "created",
-            },
+            detail=detail,
         )
     _tell_screening_officers(contact)
     return contact

@@ -28,7 +28,7 @@ from haven.frontdoor.forms_intake import (
     NewPersonForm,
     now_initial,
 )
-from haven.frontdoor.models import ContactPerson, Source, Status
+from haven.frontdoor.models import Source, Status
 from haven.frontdoor.services import consultations as consultation_services
 from haven.frontdoor.services import intake as services
 from haven.people import search
@@ -308,13 +308,8 @@ def contact_document_new(request, pk: int):
     to a contact already logged."""
     user = request.user
     contact = queries.get_contact_for_user(user, pk)
-    links = (
-        ContactPerson.objects.for_org(contact.organisation_id)
-        .filter(contact=contact)
-        .select_related("person")
-        .order_by("role", "pk")
-    )
-    people = [link.person for link in links]
+    children, adults = queries.contact_people_by_role(contact)
+    people = children + adults
     back = reverse("frontdoor:contact", args=[contact.pk])
     if not people:
         messages.error(

@@ -274,19 +274,25 @@ def mash_request_new(request, pk: int):
     )
 
 
-@gatherer
-@require_http_methods(["GET", "POST"])
-def mash_request_withdraw(request, pk: int):
-    """Withdraw one open request (``pk`` is the request's)."""
+def _request_and_contact(user, pk: int):
+    """An information request of the user's organisation and its contact, if the user may
+    work on it in the MASH (404 otherwise)."""
     found = (
-        InformationRequest.objects.for_org(request.user.organisation)
+        InformationRequest.objects.for_org(user.organisation)
         .filter(pk=pk)
         .select_related("agency")
         .first()
     )
     if found is None:
         raise Http404
-    contact = queries.get_contact_for_mash(request.user, found.contact_id)
+    return found, queries.get_contact_for_mash(user, found.contact_id)
+
+
+@gatherer
+@require_http_methods(["GET", "POST"])
+def mash_request_withdraw(request, pk: int):
+    """Withdraw one open request (``pk`` is the request's)."""
+    found, contact = _request_and_contact(request.user, pk)
     form = WithdrawForm(request.POST or None)
     error = None
     if found.status != InformationRequest.Status.OPEN:
@@ -321,15 +327,7 @@ def mash_request_withdraw(request, pk: int):
 def mash_request_answer_for_agency(request, pk: int):
     """Record an agency's answer given outside Haven (on the telephone, say) on its behalf
     (``pk`` is the request's)."""
-    found = (
-        InformationRequest.objects.for_org(request.user.organisation)
-        .filter(pk=pk)
-        .select_related("agency")
-        .first()
-    )
-    if found is None:
-        raise Http404
-    contact = queries.get_contact_for_mash(request.user, found.contact_id)
+    found, contact = _request_and_contact(request.user, pk)
     form = AnswerForAgencyForm(request.POST or None)
     error = None
     if found.status != InformationRequest.Status.OPEN:

@@ -61,19 +61,6 @@ def worklist(request):
 # --- Shared by the stage pages ------------------------------------------------------------
 
 
-def _people(contact):
-    links = list(
-        ContactPerson.objects.for_org(contact.organisation)
-        .filter(contact=contact)
-        .select_related("person")
-        .order_by("role", "pk")
-    )
-    return (
-        [link.person for link in links if link.role == ContactPerson.Role.CHILD],
-        [link.person for link in links if link.role == ContactPerson.Role.ADULT],
-    )
-
-
 def _viewed(request, contact, children) -> None:
     """Reading a stage page is reading the children's records: audited like the contact."""
     if request.method == "GET":
@@ -190,7 +177,7 @@ def routing_table(contact) -> list[dict]:
 def contact_rate(request, pk: int):
     user = request.user
     contact = queries.get_contact_for_user(user, pk)
-    children, adults = _people(contact)
+    children, adults = queries.contact_people_by_role(contact)
     _viewed(request, contact, children)
     error = _moved_on(contact, Status.RATING)
     form = prefill = None
@@ -243,7 +230,7 @@ def contact_rate(request, pk: int):
 def contact_allocate(request, pk: int):
     user = request.user
     contact = queries.get_contact_for_user(user, pk)
-    children, adults = _people(contact)
+    children, adults = queries.contact_people_by_role(contact)
     _viewed(request, contact, children)
     error = _moved_on(contact, Status.ALLOCATION)
     form = None
@@ -301,7 +288,7 @@ def contact_allocate(request, pk: int):
 def contact_early_help(request, pk: int):
     user = request.user
     contact = queries.get_contact_for_user(user, pk)
-    children, adults = _people(contact)
+    children, adults = queries.contact_people_by_role(contact)
     _viewed(request, contact, children)
     error = _moved_on(contact, Status.EARLY_HELP)
     running = services.running_clock(contact) if not error else None
