@@ -19,7 +19,6 @@ def load_riverside_thresholds(*, staff: dict, children: dict) -> None:
     )
     if framework is None or concern is None:
         return
-    version = framework.current_version
     notes = {
         "Arguments between adults at home that the child is aware of": (
             "Tyler described shouting downstairs through the night."
@@ -28,17 +27,7 @@ def load_riverside_thresholds(*, staff: dict, children: dict) -> None:
             "Head down on the table at registration; quieter than usual all week."
         ),
     }
-    ticked = {
-        indicator.pk: notes[indicator.text]
-        for indicator in version.indicators.filter(text__in=list(notes))
-    }
-    services.decision_record(
-        actor=dsl,
-        version=version,
-        ticked=ticked,
-        chosen_level=version.levels.get(key="early-help"),
-        concern=concern,
-    )
+    _decide(dsl, framework, notes, "early-help", concern=concern)
 
 
 def load_front_door_thresholds(world: dict) -> None:
@@ -53,7 +42,6 @@ def load_front_door_thresholds(world: dict) -> None:
     contact = next((c for c in contacts if services.contact_child(c) is not None), None)
     if framework is None or contact is None:
         return
-    version = framework.current_version
     notes = {
         "Parenting is persistently affected by a parent's mental health, drug or alcohol use, "
         "or learning needs": "The referrer says mum has not left the house for weeks.",
@@ -61,14 +49,20 @@ def load_front_door_thresholds(world: dict) -> None:
             "Two police call-outs to the address this month."
         ),
     }
+    _decide(senior, framework, notes, "child-in-need", contact=contact)
+
+
+def _decide(actor, framework, notes: dict[str, str], level: str, **about) -> None:
+    """Record a decision ticking the indicators named in ``notes`` (text → note)."""
+    version = framework.current_version
     ticked = {
         indicator.pk: notes[indicator.text]
         for indicator in version.indicators.filter(text__in=list(notes))
     }
     services.decision_record(
-        actor=senior,
+        actor=actor,
         version=version,
         ticked=ticked,
-        chosen_level=version.levels.get(key="child-in-need"),
-        contact=contact,
+        chosen_level=version.levels.get(key=level),
+        **about,
     )
