@@ -1,6 +1,7 @@
-"""Small helpers about the HTTP request."""
+"""Small helpers about the HTTP request and response."""
 
 from django.conf import settings
+from django.http import FileResponse
 
 
 def client_ip(request) -> str | None:
@@ -36,3 +37,20 @@ def positive_int(value) -> int | None:
     """A record id from a query string or form field, or None for anything else."""
     value = (value or "").strip()
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+def private_file(handle, *, content_type: str, filename: str | None = None) -> FileResponse:
+    """A stored file from someone's record, sent so that no browser or proxy keeps it, no
+    browser takes it for another type, and it can never run as a page or be embedded by
+    another site. With ``filename`` it downloads; without, it shows in the page (a photo)."""
+    response = FileResponse(
+        handle,
+        as_attachment=filename is not None,
+        filename=filename or "",
+        content_type=content_type,
+    )
+    response["Cache-Control"] = "no-store, private, max-age=0"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from haven.access import rules
 from haven.access.decorators import requires
 from haven.core.errors import DomainError
+from haven.core.http import private_file
 from haven.documents import queries, services, storage
 from haven.documents.forms import DocumentForm, EnteredInErrorForm
 from haven.people.queries import get_person_for_user
@@ -68,16 +69,7 @@ def document_download(request, pk: int):
     except FileNotFoundError:
         raise Http404 from None
     services.document_downloaded(document=document, actor=request.user, request=request)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.download_name,
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "no-store, private, max-age=0"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return private_file(handle, content_type=document.content_type, filename=document.download_name)
 
 
 @reader

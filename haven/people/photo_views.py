@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from haven.access import rules
 from haven.access.decorators import requires
 from haven.core.errors import DomainError
-from haven.core.http import form_status
+from haven.core.http import form_status, private_file
 from haven.people import photos, queries
 
 searcher = requires(rules.can_search_people)
@@ -93,9 +93,4 @@ def person_photo_image(request, pk: int):
     except OSError:  # the bytes are gone (or the store is unreachable): no photo to show
         raise Http404 from None
     photos.person_photo_viewed(person=person, actor=request.user, request=request)
-    response = FileResponse(handle, content_type=photos.CONTENT_TYPE)
-    response["Cache-Control"] = "private, no-store, max-age=0"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return private_file(handle, content_type=photos.CONTENT_TYPE)

@@ -205,34 +205,22 @@ def person_photo_set(*, person: Person, actor, upload, request=None) -> Person:
     prepared = photo_prepare(upload)
     stored = _store(prepared, actor.organisation.pk)
     try:
-        with transaction.atomic():
-            locked = _locked(person, actor)
-            previous = locked.photo_name
-            locked.photo_name = stored
-            locked.photo_updated_at = clock.now()
-            locked.save(update_fields=["photo_name", "photo_updated_at", "modified_at"])
-            record_event(
-                action=Action.UPDATE,
-                actor=actor,
-                request=request,
-                obj=locked,
-                person_id=locked.pk,
-                detail={
-                    "what": "photo replaced" if previous else "photo added",
-                    "sha256": prepared.sha256,
-                    "size": len(prepared.content),
-                    "width": prepared.width,
-                    "height": prepared.height,
-                    "uploaded_type": prepared.source.content_type,
-                },
-            )
-            if previous:
-                transaction.on_commit(lambda: _discard(previous))
+        return _change(
+            person,
+            actor,
+            stored,
+            request=request,
+            detail={
+                "sha256": prepared.sha256,
+                "size": len(prepared.content),
+                "width": prepared.width,
+                "height": prepared.height,
+                "uploaded_type": prepared.source.content_type,
+            },
+        )
     except Exception:
         storage.remove(stored)
         raise
-    person.photo_name, person.photo_updated_at = locked.photo_name, locked.photo_updated_at
-    return locked
 
 
 def person_photo_remove(*, person: Person, actor, request=None) -> Person:
@@ -241,23 +229,30 @@ def person_photo_remove(*, person: Person, actor, request=None) -> Person:
     Audited as "photo removed". ``DomainError`` if there is no photo to remove.
     """
     _check_may_change(person, actor)
+    return _change(person, actor, "", request=request)
+
+
+def _change(person: Person, actor, name: str, *, request, detail=None) -> Person:
+    """Put the stored photo ``name`` (or none) on the locked record, audit it, and let the
+    previous photo's bytes go once the change has committed."""
     with transaction.atomic():
         locked = _locked(person, actor)
         previous = locked.photo_name
-        if not previous:
+        if not name and not previous:
             raise DomainError("There is no photo on this record to remove.")
-        locked.photo_name = ""
-        locked.photo_updated_at = clock.now()
+        locked.photo_name, locked.photo_updated_at = name, clock.now()
         locked.save(update_fields=["photo_name", "photo_updated_at", "modified_at"])
+        what = "photo removed" if not name else ("photo replaced" if previous else "photo added")
         record_event(
             action=Action.UPDATE,
             actor=actor,
             request=request,
             obj=locked,
             person_id=locked.pk,
-            detail={"what": "photo removed"},
+            detail={"what": what, **(detail or {})},
         )
-        transaction.on_commit(lambda: _discard(previous))
+        if previous:
+            transaction.on_commit(lambda: _discard(previous))
     person.photo_name, person.photo_updated_at = locked.photo_name, locked.photo_updated_at
     return locked
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from haven.access.decorators import requires, signed_in
 from haven.configuration.models import Option
 from haven.core import clock
 from haven.core.errors import DomainError
-from haven.core.http import form_status
+from haven.core.http import form_status, private_file
 from haven.workforce import exports, files, queries, services
 from haven.workforce.forms import (
     ActivityForm,
@@ -426,15 +426,11 @@ def certificate(request, pk: int):
     except FileNotFoundError:
         raise Http404 from None
     services.certificate_downloaded(record=record, actor=request.user, request=request)
-    response = FileResponse(
+    return private_file(
         handle,
-        as_attachment=True,
-        filename=record.certificate_name or "certificate",
         content_type=record.certificate_type or "application/octet-stream",
+        filename=record.certificate_name or "certificate",
     )
-    response["Cache-Control"] = "no-store, private, max-age=0"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @signed_in
