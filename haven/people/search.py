@@ -71,9 +71,19 @@ def tokens_for(person: Person) -> set[str]:
     )
 
 
+def codes(word: str) -> set[str]:
+    """A word's sound-alike codes: how it sounds, and its letters in order ("=" first)."""
+    return {c for c in (sound(word), "=" + letters(word)) if c and c != "="}
+
+
 def keys(word: str) -> set[str]:
     """The keys a name word is filed under in a name pair: itself, its sound and its letters."""
-    return {k for k in (word, sound(word), "=" + letters(word)) if k and k != "="}
+    return {word} | codes(word)
+
+
+def one_letter_fewer(word: str) -> set[str]:
+    """What a word of five letters or more was if one letter was typed too many."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} if len(word) >= 5 else set()
 
 
 def name_pairs(given: set[str], surnames: set[str]) -> set[str]:
@@ -96,11 +106,11 @@ def index_rows(
     """Every (kind, token) row a person with these names is found by."""
     tokens = name_tokens(first_name, middle_names, last_name, known_as, previous_names)
     names = [(SearchToken.Kind.NAME, t[:80]) for t in sorted(tokens)]
-    codes = {c for t in tokens for c in (sound(t), "=" + letters(t)) if c and c != "="}
+    sounds = set().union(*(codes(t) for t in tokens))
     pairs = name_pairs(name_tokens(first_name, known_as), name_tokens(last_name))
     return (
         names
-        + [(SearchToken.Kind.SOUND, c) for c in sorted(codes)]
+        + [(SearchToken.Kind.SOUND, c) for c in sorted(sounds)]
         + [(SearchToken.Kind.PAIR, p) for p in sorted(pairs)]
     )
 
@@ -130,15 +140,12 @@ def _token_condition(organisation, token: str, *, wide: bool = True) -> Q:
     names = {token} | canonical_forms(token)
     if not wide:
         return Q(**org, kind=SearchToken.Kind.NAME, token__in=sorted(names))
-    if len(token) >= 5:
-        names |= {token[:i] + token[i + 1 :] for i in range(len(token))}
+    names |= one_letter_fewer(token)
     condition = Q(**org, kind=SearchToken.Kind.NAME, token__in=sorted(names))
     if len(token) >= 2:
-        upper = token[:-1] + chr(ord(token[-1]) + 1)
-        condition |= Q(**org, kind=SearchToken.Kind.NAME, token__gte=token, token__lt=upper)
-    codes = {c for c in (sound(token), "=" + letters(token)) if c and c != "="}
-    if codes:
-        condition |= Q(**org, kind=SearchToken.Kind.SOUND, token__in=sorted(codes))
+        condition |= Q(**org, kind=SearchToken.Kind.NAME, token__gte=token, token__lt=_after(token))
+    if sounds := codes(token):
+        condition |= Q(**org, kind=SearchToken.Kind.SOUND, token__in=sorted(sounds))
     return condition
 
 
@@ -158,9 +165,7 @@ def pair_lookups(first: str, second: str, *, wide: bool) -> tuple[set[str], set[
         a_keys = {a} | canonical_forms(a)
         b_forms = {b} | canonical_forms(b)
         if wide:
-            a_keys |= keys(a)
-            if len(a) >= 5:
-                a_keys |= {a[:i] + a[i + 1 :] for i in range(len(a))}
+            a_keys |= keys(a) | one_letter_fewer(a)
             ranges |= {f"{key} {b}" for key in a_keys}
         exact |= {f"{key} {form}"[:80] for key in a_keys for form in b_forms}
     return exact, ranges
