@@ -10,6 +10,7 @@ database that is flushed afterwards.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.core.testing.factories import TEST_PASSWORD
+from haven.people import services as people_services
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -320,3 +322,19 @@ class AccessibilityAudit:
 @pytest.fixture
 def accessibility():
     return AccessibilityAudit()
+
+
+@pytest.fixture
+def child(dsl):
+    """Poppy, a child of the DSL's organisation, recorded through the service."""
+    return people_services.person_create(
+        actor=dsl,
+        data={
+            "kind": "child",
+            "first_name": "Poppy",
+            "last_name": "Meadows",
+            "date_of_birth": datetime.date(2017, 3, 14),
+        },
+        address={"address_line_1": "4 Mill Lane"},
+        duplicate_reason="test data",
+    )

@@ -4,7 +4,6 @@ entered in error; it leaves the list and is kept under its own link."""
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 
 import pytest
@@ -13,25 +12,15 @@ from playwright.sync_api import expect
 from haven.configuration.services import seed_organisation
 from haven.documents.demo import tiny_png
 from haven.documents.models import Document
-from haven.people import services as people_services
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def child(dsl):
-    seed_organisation(dsl.organisation)
-    return people_services.person_create(
-        actor=dsl,
-        data={
-            "kind": "child",
-            "first_name": "Poppy",
-            "last_name": "Meadows",
-            "date_of_birth": datetime.date(2017, 3, 14),
-        },
-        address={"address_line_1": "4 Mill Lane"},
-        duplicate_reason="test data",
-    )
+def child(child):
+    """The browser tests' child, in an organisation with its document kinds set up."""
+    seed_organisation(child.organisation)
+    return child
 
 
 def test_a_key_person_uploads_finds_downloads_and_withdraws_a_photo(

@@ -4,32 +4,15 @@ and removes it after confirming."""
 
 from __future__ import annotations
 
-import datetime
 import io
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from haven.people import services as people_services
 from haven.people.models import Person
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def child(dsl):
-    return people_services.person_create(
-        actor=dsl,
-        data={
-            "kind": "child",
-            "first_name": "Poppy",
-            "last_name": "Meadows",
-            "date_of_birth": datetime.date(2017, 3, 14),
-        },
-        address={"address_line_1": "4 Mill Lane"},
-        duplicate_reason="test data",
-    )
 
 
 def test_a_dsl_adds_a_photo_sees_it_in_the_header_and_removes_it(
