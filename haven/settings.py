@@ -132,6 +132,8 @@ INSTALLED_APPS = [
     "haven.tasks",
     "haven.reports",
     "haven.scale",
+    # Last, so that Haven's own widget templates (haven/core/templates/django/forms/) win.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +174,9 @@ TEMPLATES = [
         },
     }
 ]
+# Forms render their widgets with the project's own engine, so the templates above can
+# replace Django's slower ones (see haven/core/templates/django/forms/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---------------------------------------------------------------------------
 DATA_DIR.mkdir(parents=True, exist_ok=True)

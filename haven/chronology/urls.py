@@ -4,7 +4,7 @@ from haven.chronology import transfer_views, views
 
 app_name = "chronology"
 urlpatterns = [
-    path("<int:pk>/significant/", views.significant, name="significant"),
+    path("significant/", views.significant, name="significant"),
     path("child/<int:pk>/export/", views.export, name="export"),
     path("exports/<str:token>/", views.download, name="download"),
     path("household/<int:pk>/", views.household, name="household"),

@@ -25,20 +25,23 @@ from haven.chronology.services import (
     chronology_mark_significant,
 )
 from haven.core.errors import NotAllowed
+from haven.core.http import positive_int
 from haven.people.queries import get_household_for_user, get_person_for_user
 from haven.people.services import person_viewed
 
 
 @requires(rules.can_mark_significant_any)
 @require_POST
-def significant(request, pk: int):
-    entry = Entry.objects.for_org(request.user.organisation).filter(pk=pk).first()
-    if entry is None:
+def significant(request):
+    """Mark (``mark=<entry>``) or unmark (``unmark=<entry>``) an entry as significant: the
+    chronology's buttons share one form, each naming its entry."""
+    mark = "mark" in request.POST
+    pk = positive_int(request.POST.get("mark" if mark else "unmark"))
+    entry = pk and Entry.objects.for_org(request.user.organisation).filter(pk=pk).first()
+    if not entry:
         raise Http404
     get_person_for_user(request.user, entry.child_id)
-    chronology_mark_significant(
-        entry=entry, actor=request.user, significant=request.POST.get("significant") == "1"
-    )
+    chronology_mark_significant(entry=entry, actor=request.user, significant=mark)
     messages.success(request, "Saved.")
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):

@@ -1,6 +1,9 @@
 """Keyset paging: "show older than this id", never OFFSET, so page one costs the same always."""
 
 MAX_ID = 2**63 - 1
+# A home page's "how many are waiting" counts this far and no further: past it the number
+# says only that there is a backlog, and an exact count would read every row of it.
+COUNT_LIMIT = 1000
 
 
 def cursor(value: str | None) -> int | None:
@@ -20,3 +23,9 @@ def keyset_page(rows, request, size: int):
     more = len(page) > size
     page = page[:size]
     return page, (page[-1].pk if more and page else None)
+
+
+def capped_count(rows, limit: int = COUNT_LIMIT) -> int:
+    """How many ``rows`` there are, or ``limit + 1`` if there are more than ``limit``: one
+    query that reads at most ``limit + 1`` index entries. Show it with ``|tally``."""
+    return rows[: limit + 1].count()

@@ -235,8 +235,10 @@ class Alert(OrgScopedModel):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
+            # In the order the inbox and home page read them (newest id first), so the
+            # newest few are the first few index entries however many are unread.
             models.Index(
-                fields=["organisation", "recipient", "-created_at"],
+                fields=["organisation", "recipient", "-id"],
                 condition=Q(read_at__isnull=True),
                 name="alert_unread",
             ),

@@ -28,7 +28,7 @@ from haven.audit.services import record_event
 from haven.chronology.projection import project_new
 from haven.core import clock
 from haven.core.errors import DomainError, NotAllowed
-from haven.core.paging import cursor
+from haven.core.paging import capped_count, cursor
 from haven.safeguarding.models import Concern, ConcernChild, TriageDecision
 
 QUEUE_PAGE_SIZE = 25
@@ -197,9 +197,10 @@ def queue_page(user, request, size: int = QUEUE_PAGE_SIZE):
 
 
 def awaiting_summary(user, oldest: int = 3) -> tuple[int, list]:
-    """(how many await triage, the oldest few): two indexed queries for the home page."""
+    """(how many await triage, counted up to ``COUNT_LIMIT``; the oldest few): two indexed
+    queries for the home page, whatever the backlog."""
     rows = awaiting_triage(user)
-    return rows.count(), list(rows.select_related("child", "category")[:oldest])
+    return capped_count(rows), list(rows.select_related("child", "category")[:oldest])
 
 
 def decisions_for(concern: Concern):

@@ -515,10 +515,10 @@ class Records:
                         for _ in range(r.randint(1, 3))
                     ]
                 in_error = r.random() < 0.003
-                decided = r.random() < 0.85 and not in_error
+                # A DSL triages within three days, so only the last few days' concerns
+                # still wait for a decision (and keep their alert unread).
                 decided_at = created + timedelta(seconds=r.randint(600, 3 * 86400))
-                if decided_at > self.now:
-                    decided = False
+                decided = not in_error and decided_at <= self.now
                 outcome, refer_to = r.choice(outcomes) if decided else ("", "")
                 status = (
                     Concern.Status.NO_FURTHER_ACTION

@@ -84,7 +84,7 @@ def test_a_rebuild_equals_what_the_services_wrote(history):
 def test_significant_marks_survive_a_rebuild(history, dsl, sign_in):
     bugs = history[0]
     entry = Entry.objects.for_org(bugs.organisation).filter(child=bugs).first()
-    sign_in(dsl).post(f"/chronology/{entry.pk}/significant/", {"significant": "1"})
+    sign_in(dsl).post("/chronology/significant/", {"mark": entry.pk})
     rebuild()
     entry.refresh_from_db()
     assert entry.significant
@@ -143,14 +143,43 @@ def test_filters_narrow_the_chronology(history, dsl, sign_in):
     assert bad.status_code == 200 and "before the start date" in bad.content.decode()
 
 
+def test_a_dsl_marks_and_unmarks_an_entry_from_the_chronology_tab(history, dsl, sign_in):
+    bugs = history[0]
+    entry = Entry.objects.for_org(bugs.organisation).filter(child=bugs).first()
+    client = sign_in(dsl)
+    page = f"/people/{bugs.pk}/?tab=chronology"
+    assert f'name="mark" value="{entry.pk}"' in client.get(page).content.decode()
+
+    done = client.post("/chronology/significant/", {"mark": entry.pk, "next": page})
+    assert done.status_code == 302 and done["Location"] == page
+    entry.refresh_from_db()
+    assert entry.significant
+    assert f'name="unmark" value="{entry.pk}"' in client.get(page).content.decode()
+
+    client.post("/chronology/significant/", {"unmark": entry.pk, "next": page})
+    entry.refresh_from_db()
+    assert not entry.significant
+
+
+@pytest.mark.parametrize("data", [{}, {"mark": ""}, {"mark": "abc"}, {"unmark": "0"}])
+def test_marking_without_a_valid_entry_is_not_found(history, dsl, sign_in, data):
+    assert sign_in(dsl).post("/chronology/significant/", data).status_code == 404
+    assert not Entry.unscoped.filter(significant=True).exists()
+
+
+def test_an_entry_of_another_organisation_cannot_be_marked(history, stranger, sign_in):
+    entry = Entry.unscoped.filter(child=history[0]).first()
+    response = sign_in(stranger).post("/chronology/significant/", {"mark": entry.pk})
+    assert response.status_code == 404
+    entry.refresh_from_db()
+    assert not entry.significant
+
+
 def test_only_dsls_mark_entries_significant(history, key_person, sign_in):
     bugs = history[0]
     entry = Entry.objects.for_org(bugs.organisation).filter(child=bugs).first()
     assert (
-        sign_in(key_person)
-        .post(f"/chronology/{entry.pk}/significant/", {"significant": "1"})
-        .status_code
-        == 403
+        sign_in(key_person).post("/chronology/significant/", {"mark": entry.pk}).status_code == 403
     )
     entry.refresh_from_db()
     assert not entry.significant

@@ -1,5 +1,7 @@
 from django import template
 
+from haven.core.paging import COUNT_LIMIT
+
 register = template.Library()
 
 
@@ -13,3 +15,9 @@ def described(field):
         ids.append(f"{field.auto_id}_error")
     attrs = {"aria-describedby": " ".join(ids)} if ids else {}
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def tally(count):
+    """A count from ``capped_count`` in words: "1,000" or "more than 1,000"."""
+    return f"more than {COUNT_LIMIT:,}" if count > COUNT_LIMIT else f"{count:,}"

@@ -11,6 +11,7 @@ from django import template
 
 from haven.access import rules
 from haven.core import clock
+from haven.core.paging import capped_count
 from haven.safeguarding import alerts, triage
 from haven.safeguarding.alert_forms import ActionForm, TriageForm
 
@@ -51,7 +52,7 @@ def alerts_home_panel(context):
     unread = alerts.unread_alerts(user)
     return {
         "show": True,
-        "count": unread.count(),
+        "count": capped_count(unread),
         "newest": list(unread.select_related("concern", "concern__child")[:HOME_ROWS]),
     }
 
@@ -69,7 +70,7 @@ def triage_home_panel(context):
         "show": True,
         "waiting": waiting,
         "oldest": oldest,
-        "cumulative_count": cumulative.count(),
+        "cumulative_count": capped_count(cumulative),
         "cumulative": list(
             cumulative.select_related("child", "concern").order_by("-id")[:HOME_ROWS]
         ),

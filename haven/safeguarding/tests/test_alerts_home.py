@@ -66,6 +66,30 @@ def test_the_dsls_home_costs_the_same_however_much_there_is(
     assert "8 concerns waiting for a decision" in body and "4 to acknowledge" in body
 
 
+def test_the_home_page_counts_a_backlog_no_further_than_the_limit(teacher, dsl, child, sign_in):
+    for _ in range(3):
+        recorded(teacher, child, alert_people=[dsl])
+    client = sign_in(dsl)
+    assert "3 concerns waiting" in client.get(reverse("core:home")).content.decode()
+
+    from haven.core import paging
+    from haven.safeguarding.models import Concern
+
+    rows = Concern.objects.for_org(dsl.organisation).filter(decided_at__isnull=True)
+    assert paging.capped_count(rows, limit=2) == 3
+    assert paging.capped_count(rows, limit=3) == 3
+    assert paging.capped_count(rows, limit=5) == 3
+
+
+@pytest.mark.parametrize(
+    ("count", "words"), [(0, "0"), (7, "7"), (1000, "1,000"), (1001, "more than 1,000")]
+)
+def test_a_capped_count_in_words(count, words):
+    from haven.core.templatetags.haven import tally
+
+    assert tally(count) == words
+
+
 def test_the_cumulative_list_shows_open_alerts_and_a_dsl_acknowledges_one(teacher, dsl, sign_in):
     recorded(teacher, on_plan(dsl, "Pip"))
     cumulative = CumulativeAlert.objects.for_org(dsl.organisation).get()
