@@ -57,10 +57,10 @@ def can_use_draft(user, draft) -> bool:
 # --- Chronology ---------------------------------------------------------------------------
 
 
-def chronology_scopes_for(user):
+def chronology_scopes_for(user, child=None):
     """Narrow chronology scopes (e.g. "engagement:12") this user may also see, as a list or
     a subquery of strings."""
-    return engagement_chronology_scopes(user)
+    return engagement_chronology_scopes(user, child)
 
 
 def can_export_chronology(user) -> bool:
@@ -250,9 +250,10 @@ def can_record_in_engagement(user, engagement) -> bool:
     return can_view_engagement(user, engagement)
 
 
-def engagement_chronology_scopes(user):
-    """The "engagement:<id>" chronology scopes of every engagement ``user`` may see, as a
-    subquery: the database matches them, however many there are."""
+def engagement_chronology_scopes(user, child=None):
+    """The "engagement:<id>" chronology scopes of every engagement ``user`` may see (of
+    ``child`` when given: an engagement's entries are only ever on its child's chronology),
+    as a subquery: the database matches them, however many there are."""
     from django.db.models import CharField, Value
     from django.db.models.functions import Cast, Concat
 
@@ -260,11 +261,11 @@ def engagement_chronology_scopes(user):
 
     if not can_work_with_programmes(user):
         return []
-    return (
-        Engagement.objects.for_org(user.organisation)
-        .filter(engagement_access_q(user))
-        .annotate(scope=Concat(Value("engagement:"), Cast("id", CharField())))
-        .values("scope")
+    engagements = Engagement.objects.for_org(user.organisation).filter(engagement_access_q(user))
+    if child is not None:
+        engagements = engagements.filter(child=child)
+    return engagements.annotate(scope=Concat(Value("engagement:"), Cast("id", CharField()))).values(
+        "scope"
     )
 
 
@@ -518,8 +519,9 @@ def can_view_threshold_decisions_on_contact(user, contact) -> bool:
     return can_view_contact(user, contact)
 
 
-def case_chronology_scopes(user):
-    """The "case:<id>" chronology scopes of every case ``user`` may see, as a subquery."""
+def case_chronology_scopes(user, child=None):
+    """The "case:<id>" chronology scopes of every case ``user`` may see (of ``child`` when
+    given: a case's entries are only ever on its child's chronology), as a subquery."""
     from django.db.models import CharField, Value
     from django.db.models.functions import Cast, Concat
 
@@ -527,22 +529,21 @@ def case_chronology_scopes(user):
 
     if not can_work_with_cases(user):
         return []
-    return (
-        SafeguardingCase.objects.for_org(user.organisation)
-        .filter(case_access_q(user))
-        .annotate(scope=Concat(Value("case:"), Cast("id", CharField())))
-        .values("scope")
-    )
+    cases = SafeguardingCase.objects.for_org(user.organisation).filter(case_access_q(user))
+    if child is not None:
+        cases = cases.filter(child=child)
+    return cases.annotate(scope=Concat(Value("case:"), Cast("id", CharField()))).values("scope")
 
 
 def chronology_scope_q(user, field: str = "scope", child=None):
     """Chronology entries with a narrow scope that ``user`` may see, as one filter (given the
-    ``child``, the concern scopes are looked up among that child's concerns only)."""
+    ``child``, each kind of scope is looked up among that child's records only, so the
+    filter stays small however many engagements and cases the organisation has)."""
     from django.db.models import Q
 
     return (
-        Q(**{f"{field}__in": chronology_scopes_for(user)})
-        | Q(**{f"{field}__in": case_chronology_scopes(user)})
+        Q(**{f"{field}__in": chronology_scopes_for(user, child)})
+        | Q(**{f"{field}__in": case_chronology_scopes(user, child)})
         | Q(**{f"{field}__in": concern_chronology_scopes(user, child)})
         | Q(**{f"{field}__in": contact_chronology_scopes(user, child)})
     )
