@@ -23,6 +23,7 @@ from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
+from django.core import mail
 from django.db import connection
 from django.template import Template
 from django.test import Client
@@ -173,6 +174,9 @@ class Bench:
                 # Asked again, untimed, to learn which rows the page showed.
                 response = step(prepared)
             result.floor_ms.append(_rows_floor(self.rows_shown(response, prepared)))
+            # The test environment keeps every email sent (the alerts, say); production
+            # sends them and forgets, so each run starts with an empty outbox.
+            getattr(mail, "outbox", []).clear()
         return result
 
     @staticmethod
