@@ -103,8 +103,11 @@ def candidates(*, child, texts: list[str], source_children: set[int]) -> list:
     children = children.filter(merged_into__isnull=True).exclude(pk=child.pk)
     from django.db.models import Q
 
+    # Only the names: a common first name in the text can bring thousands of children.
     return list(
-        children.filter(Q(pk__in=sorted(ids)) | Q(household_id=child.household_id)).order_by("pk")
+        children.filter(Q(pk__in=sorted(ids)) | Q(household_id=child.household_id))
+        .only("first_name", "last_name", "known_as")
+        .order_by("pk")
     )
 
 
