@@ -50,12 +50,12 @@ class Filters:
 
     @property
     def since(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
+        return _local_midnight(self.start)
 
     @property
     def before(self) -> datetime:
         """The first moment after the period (the end date is included)."""
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+        return _local_midnight(self.end + timedelta(days=1))
 
     def as_detail(self) -> dict:
         return {
@@ -64,6 +64,11 @@ class Filters:
             "year_group": self.year_group,
             "team": self.team.pk if self.team else None,
         }
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of ``day`` in UK time."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def default_filters() -> Filters:
@@ -131,10 +136,6 @@ def counts_by_month(field: str, months: list[date], filters: Filters) -> dict[st
         f"m{i}": Count("pk", filter=Q(**{f"{field}__gte": a, f"{field}__lt": b}))
         for i, (a, b) in enumerate(zip(starts, ends, strict=True))
     }
-
-
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def concerns_by_category_and_month(user, organisation, filters: Filters) -> Figures:
