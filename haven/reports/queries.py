@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q
-from django.db.models.functions import TruncHour, TruncMonth
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 from haven.access import rules
@@ -90,14 +90,6 @@ def months_between(start: date, end: date) -> list[date]:
     return months
 
 
-def _month_key(value) -> date:
-    """TruncMonth gives a datetime in the local time zone (or a date, by backend)."""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.date().replace(day=1)
-    return value.replace(day=1)
-
-
 def _month_label(month: date) -> str:
     return f"{month:%b %Y}"
 
@@ -125,15 +117,20 @@ def concerns(organisation, filters: Filters):
 # --- Concerns ------------------------------------------------------------------------------
 
 
-def counts_by_month(field: str, months: list[date], filters: Filters) -> dict[str, Count]:
-    """One count per month of the period ("m0", "m1", …), each filtered to the moments that
-    fall in it: the database compares each row's ``field`` with the month boundaries rather
-    than truncating it to a month in the local time zone, which over a year of rows cost
-    several times as much as reading them."""
+def counts_by_month(
+    field: str, months: list[date], filters: Filters, *, prefix: str = "m", where: Q | None = None
+) -> dict[str, Count]:
+    """One count per month of the period ("m0", "m1", …; ``prefix`` names them) of the rows
+    ``where`` keeps, each filtered to the moments that fall in its month: the database
+    compares each row's ``field`` with the month boundaries (UK time) rather than truncating
+    it to a month in the local time zone, which over a year of rows cost several times as
+    much as reading them."""
     starts = [max(filters.since, _local_midnight(m)) for m in months]
     ends = [*starts[1:], filters.before]
     return {
-        f"m{i}": Count("pk", filter=Q(**{f"{field}__gte": a, f"{field}__lt": b}))
+        f"{prefix}{i}": Count(
+            "pk", filter=Q(**{f"{field}__gte": a, f"{field}__lt": b}) & (where or Q())
+        )
         for i, (a, b) in enumerate(zip(starts, ends, strict=True))
     }
 
@@ -400,20 +397,19 @@ def cases_opened_and_closed(user, organisation, filters: Filters) -> Figures:
     changes = _year_group_filter(changes, filters, "case__child__year_group")
     if filters.team is not None:
         changes = changes.filter(case__owner__teams=filters.team)
-    grouped = (
-        changes.annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(
-            opened=Count("id", filter=Q(from_status="")),
-            closed=Count("id", filter=Q(to_status=CaseStatus.CLOSED)),
-        )
-        .order_by()
+    totals = changes.aggregate(
+        **counts_by_month("created_at", months, filters, prefix="opened", where=Q(from_status="")),
+        **counts_by_month(
+            "created_at", months, filters, prefix="closed", where=Q(to_status=CaseStatus.CLOSED)
+        ),
     )
-    found = {_month_key(r["month"]): (r["opened"], r["closed"]) for r in grouped}
     return Figures(
         row_heading="Month",
         columns=["Opened", "Closed"],
-        rows=[(_month_label(m), list(found.get(m, (0, 0)))) for m in months],
+        rows=[
+            (_month_label(m), [totals[f"opened{i}"], totals[f"closed{i}"]])
+            for i, m in enumerate(months)
+        ],
         chart=CELLS,
         chart_unit="cases",
     )

@@ -8,10 +8,11 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from haven.core import clock
+from haven.core import clock, paging
+from haven.core.templatetags.haven import tally
 from haven.core.testing.factories import UserFactory
 from haven.people import services as people_services
-from haven.safeguarding.models import CumulativeAlert
+from haven.safeguarding.models import Concern, CumulativeAlert
 from haven.safeguarding.tests.records import concern_records, make_child
 
 pytestmark = pytest.mark.django_db
@@ -72,9 +73,6 @@ def test_the_home_page_counts_a_backlog_no_further_than_the_limit(teacher, dsl, 
     client = sign_in(dsl)
     assert "3 concerns waiting" in client.get(reverse("core:home")).content.decode()
 
-    from haven.core import paging
-    from haven.safeguarding.models import Concern
-
     rows = Concern.objects.for_org(dsl.organisation).filter(decided_at__isnull=True)
     assert paging.capped_count(rows, limit=2) == 3
     assert paging.capped_count(rows, limit=3) == 3
@@ -85,8 +83,6 @@ def test_the_home_page_counts_a_backlog_no_further_than_the_limit(teacher, dsl, 
     ("count", "words"), [(0, "0"), (7, "7"), (1000, "1,000"), (1001, "more than 1,000")]
 )
 def test_a_capped_count_in_words(count, words):
-    from haven.core.templatetags.haven import tally
-
     assert tally(count) == words
 
 
