@@ -10,7 +10,6 @@ one framework as long as its names stay the same.
 from __future__ import annotations
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncMonth
 
 from haven.reports.figures import COLUMN_TOTALS, Figures
 from haven.thresholds.models import ThresholdDecision, TickedIndicator
@@ -142,26 +141,21 @@ def differences_by_indicator(user, organisation, filters) -> Figures:
 
 
 def most_ticked_by_month(user, organisation, filters) -> Figures:
-    from haven.reports.queries import _month_key, _month_label, months_between
+    from haven.reports.queries import _month_label, counts_by_month, months_between
 
     months = months_between(filters.start, filters.end)
     grouped = (
         ticked(organisation, filters)
-        .annotate(month=TruncMonth("decision__created_at"))
-        .values("month", name=F("indicator__text"))
-        .annotate(n=Count("id"))
+        .values(name=F("indicator__text"))
+        .annotate(**counts_by_month("decision__created_at", months, filters))
         .order_by()
     )
-    counts: dict[str, dict] = {}
-    for row in grouped:
-        cells = counts.setdefault(row["name"], {})
-        month = _month_key(row["month"])
-        cells[month] = cells.get(month, 0) + row["n"]
-    top = sorted(counts, key=lambda name: (-sum(counts[name].values()), name))
+    counts = {row["name"]: [row[f"m{i}"] for i in range(len(months))] for row in grouped}
+    top = sorted(counts, key=lambda name: (-sum(counts[name]), name))
     return Figures(
         row_heading="Indicator",
         columns=[_month_label(m) for m in months],
-        rows=[(name, [counts[name].get(m, 0) for m in months]) for name in top[:MOST_TICKED_LIMIT]],
+        rows=[(name, counts[name]) for name in top[:MOST_TICKED_LIMIT]],
         chart_unit="ticks",
         note=f"The {MOST_TICKED_LIMIT} indicators ticked most often in the period.",
     )
