@@ -108,6 +108,9 @@ class AuditChainHead(models.Model):
     chain = models.BigIntegerField(primary_key=True)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    # The hash before ``hash``: set in the same UPDATE that moves the head on, so the one
+    # statement that appends on PostgreSQL can hand the new event its link to the last.
+    prev_hash = models.CharField(max_length=64, default="0" * 64)
 
     def __str__(self) -> str:
         return f"chain {self.chain} at {self.seq}"

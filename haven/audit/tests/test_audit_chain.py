@@ -108,3 +108,25 @@ def test_events_without_an_organisation_have_their_own_chain(db):
     event = record_event(action=Action.SIGN_IN_FAILED, actor_label="nobody@example.org")
     assert event.chain == 0 and event.seq >= 1
     assert verify_chain(0) is None
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_appends_from_many_connections_at_once_keep_one_unbroken_chain(org):
+    """Each append is one statement on PostgreSQL; writers racing for the head must still
+    each get the next number and link to the event before theirs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    record_event(action=Action.VIEW, organisation=org)  # the chain exists before the race
+
+    def append(n):
+        try:
+            return record_event(action=Action.VIEW, organisation=org, person_id=n).seq
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        numbers = sorted(pool.map(append, range(60)))
+    assert numbers == list(range(2, 62))
+    assert verify_chain(org.pk) is None
