@@ -8,6 +8,7 @@ from haven.audit.models import AuditEvent
 from haven.chronology.models import Entry
 from haven.core import clock
 from haven.core.errors import DomainError, NotAllowed
+from haven.core.testing import audit_append_queries
 from haven.core.testing.factories import UserFactory
 from haven.notifications.models import Notification
 from haven.safeguarding import services
@@ -176,7 +177,7 @@ def test_the_query_count_does_not_grow_with_children_or_alerts(
     assert concern.children.count() == 4
 
 
-QUERIES = 22
+QUERIES = 17 + audit_append_queries()
 
 
 def _visible(user, concern) -> bool:

@@ -42,8 +42,9 @@ def test_a_dsl_adds_a_photo_sees_it_in_the_header_and_removes_it(
     expect(page.get_by_text("The photo has been added.")).to_be_visible()
     header_photo = page.get_by_role("img", name="Photo of Poppy Meadows")
     expect(header_photo).to_be_visible()
-    # Really loaded (not a broken image): the browser decoded the shrunk JPEG.
-    assert header_photo.evaluate("img => img.complete && img.naturalWidth") == 512
+    # Really loaded (not a broken image): the browser decodes the shrunk JPEG. decode()
+    # waits for the image to arrive, and fails if it cannot be decoded.
+    assert header_photo.evaluate("img => img.decode().then(() => img.naturalWidth)") == 512
     accessibility.check(page, "person page with a photo")
 
     page.get_by_role("link", name="Change the photo").click()
