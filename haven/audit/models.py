@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from django.db import models
 
+# The link the first event of every chain points back to.
+GENESIS = "0" * 64
+
 
 class Action(models.TextChoices):
     SIGN_IN = "sign_in", "Signed in"
@@ -107,10 +110,10 @@ class AuditChainHead(models.Model):
 
     chain = models.BigIntegerField(primary_key=True)
     seq = models.BigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default="0" * 64)
+    hash = models.CharField(max_length=64, default=GENESIS)
     # The hash before ``hash``: set in the same UPDATE that moves the head on, so the one
     # statement that appends on PostgreSQL can hand the new event its link to the last.
-    prev_hash = models.CharField(max_length=64, default="0" * 64)
+    prev_hash = models.CharField(max_length=64, default=GENESIS)
 
     def __str__(self) -> str:
         return f"chain {self.chain} at {self.seq}"

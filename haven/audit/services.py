@@ -9,11 +9,9 @@ from datetime import UTC
 
 from django.db import connection, transaction
 
-from haven.audit.models import AuditChainHead, AuditEvent
+from haven.audit.models import GENESIS, AuditChainHead, AuditEvent
 from haven.core import clock
 from haven.core.http import client_ip, user_agent
-
-GENESIS = "0" * 64
 
 
 # The fields the hash covers, in the order ``json.dumps(sort_keys=True)`` writes them, split

@@ -1,7 +1,9 @@
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 from haven.audit.models import Action, AuditChainHead, AuditEvent
 from haven.audit.services import record_event, verify_all, verify_chain
@@ -114,10 +116,6 @@ def test_events_without_an_organisation_have_their_own_chain(db):
 def test_appends_from_many_connections_at_once_keep_one_unbroken_chain(org):
     """Each append is one statement on PostgreSQL; writers racing for the head must still
     each get the next number and link to the event before theirs."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connections
-
     record_event(action=Action.VIEW, organisation=org)  # the chain exists before the race
 
     def append(n):
