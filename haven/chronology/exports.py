@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from haven.chronology import queries
 from haven.chronology.redaction import Redactor, redactor_for
+from haven.chronology.rows import read_rows
 from haven.core import clock
 from haven.workforce.exports import neutralise
 
@@ -118,12 +119,12 @@ def build(
 
     entries = queries.filtered(
         user,
-        child.organisation,
+        child.organisation_id,
         filters,
         children=[child],
         scopes=queries.visible_scopes(user, child),
     )
-    rows = list(queries.ordered(entries.select_related("recorded_by"), filters)[: MAX_ENTRIES + 1])
+    rows = read_rows(queries.ordered(entries, filters)[: MAX_ENTRIES + 1])
     truncated = len(rows) > MAX_ENTRIES
     rows = rows[:MAX_ENTRIES]
     queries.attach_body_maps(rows)
@@ -177,10 +178,10 @@ def to_csv(document: Document) -> bytes:
     for entry in document.entries:
         writer.writerow(
             [
-                f"{timezone.localtime(entry.occurred_at):%d/%m/%Y %H:%M}",
-                f"{timezone.localtime(entry.created_at):%d/%m/%Y %H:%M}",
-                neutralise(entry.recorded_by.full_name if entry.recorded_by else ""),
-                neutralise(entry.get_kind_display()),
+                entry.occurred,
+                entry.recorded,
+                neutralise(entry.recorded_by),
+                neutralise(entry.kind_label),
                 neutralise(entry.category),
                 neutralise(entry.summary),
                 "Yes" if entry.significant else "No",

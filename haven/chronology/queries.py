@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from haven.access import rules
 from haven.chronology.models import Entry, Kind
+from haven.chronology.rows import CONCERN, read_rows
 
 PAGE_SIZE = 50
 
@@ -172,7 +173,7 @@ def keyset(entries, filters: dict, cursor: str | None, size: int = PAGE_SIZE) ->
             entries = entries.filter(Q(occurred_at__gt=when) | Q(occurred_at=when, id__gt=pk))
         else:
             entries = entries.filter(Q(occurred_at__lt=when) | Q(occurred_at=when, id__lt=pk))
-    rows = list(ordered(entries, filters)[: size + 1])
+    rows = read_rows(ordered(entries, filters)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = f"{rows[-1].occurred_at.isoformat()}_{rows[-1].pk}" if more else None
@@ -182,9 +183,9 @@ def keyset(entries, filters: dict, cursor: str | None, size: int = PAGE_SIZE) ->
 
 def timeline(user, child, filters: dict, cursor: str | None = None) -> Page:
     entries = filtered(
-        user, child.organisation, filters, children=[child], scopes=visible_scopes(user, child)
+        user, child.organisation_id, filters, children=[child], scopes=visible_scopes(user, child)
     )
-    return keyset(entries.select_related("recorded_by"), filters, cursor)
+    return keyset(entries, filters, cursor)
 
 
 def household_children(user, household) -> list:
@@ -205,30 +206,27 @@ def household_timeline(user, household, children, filters: dict, cursor: str | N
     the page (and one for body maps), however many children or entries there are."""
     entries = filtered(
         user,
-        household.organisation,
+        household.organisation_id,
         filters,
         children=[c.pk for c in children],
         scopes=visible_scopes(user),
     )
-    page = keyset(entries.select_related("recorded_by"), filters, cursor)
+    page = keyset(entries, filters, cursor)
     by_id = {c.pk: c for c in children}
     for entry in page.entries:
         entry.child = by_id[entry.child_id]
     return page
 
 
-def attach_body_maps(entries) -> None:
+def attach_body_maps(rows) -> None:
     """Concern entries show their body map marks: one query for the page, and none when the
     page has no concerns."""
-    for entry in entries:
-        entry.marks = None
-    ids = [e.source_id for e in entries if e.source_type == "safeguarding.concern"]
+    ids = [row.source_id for row in rows if row.source_type == CONCERN]
     if not ids:
         return
     from haven.safeguarding.models import Concern
 
     marks = dict(Concern.unscoped.filter(pk__in=ids).values_list("pk", "body_map"))
-    for entry in entries:
-        entry.marks = (
-            marks.get(entry.source_id) if entry.source_type == "safeguarding.concern" else None
-        )
+    for row in rows:
+        if row.source_type == CONCERN:
+            row.marks = marks.get(row.source_id)

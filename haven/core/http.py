@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.http import FileResponse
+from django.urls import reverse
 
 
 def client_ip(request) -> str | None:
@@ -37,6 +38,16 @@ def positive_int(value) -> int | None:
     """A record id from a query string or form field, or None for anything else."""
     value = (value or "").strip()
     return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+# A primary key no record has, reversed once and replaced by each row's own.
+_MARK = 987654321
+
+
+def url_for_any(name: str) -> str:
+    """The page ``name`` for any record as a format string ("/contacts/{}/"): one ``reverse``
+    for a page of fifty rows instead of fifty."""
+    return reverse(name, args=[_MARK]).replace(str(_MARK), "{}")
 
 
 def private_file(handle, *, content_type: str, filename: str | None = None) -> FileResponse:

@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from haven.access import rules
 from haven.core import clock
-from haven.core.http import positive_int
+from haven.core.http import positive_int, url_for_any
 from haven.frontdoor.models import (
     MASH_STATUSES,
     OPEN_STATUSES,
@@ -137,13 +136,6 @@ NEXT_STEPS = {
 SOURCES = dict(Source.choices)
 RATINGS = dict(Rag.choices)
 STATUSES = dict(Status.choices)
-# A primary key no contact has, reversed once and replaced by each row's own.
-_MARK = 987654321
-
-
-def _address(name: str) -> str:
-    """The page ``name`` for any contact as a format string: one ``reverse`` per page."""
-    return reverse(name, args=[_MARK]).replace(str(_MARK), "{}")
 
 
 @dataclass(frozen=True)
@@ -186,9 +178,9 @@ def _children_names(contacts: list[Contact]) -> dict[int, list[str]]:
 def worklist_rows(user, contacts: list[Contact]) -> list[Row]:
     now = clock.now()
     here = timezone.get_current_timezone()
-    contact_url = _address("frontdoor:contact")
+    contact_url = url_for_any("frontdoor:contact")
     steps = {
-        status: (label, _address(page))
+        status: (label, url_for_any(page))
         for status, (allowed, page, label) in NEXT_STEPS.items()
         if allowed(user)
     }

@@ -191,7 +191,7 @@ def test_category_and_author_filters_narrow_the_chronology(history, dsl, key_per
     client = sign_in(dsl)
     mine = client.get(f"/people/{bugs.pk}/", {"tab": "chronology", "author": key_person.pk})
     entries = mine.context["chronology"].entries
-    assert entries and {e.recorded_by_id for e in entries} == {key_person.pk}
+    assert entries and {e.recorded_by for e in entries} == {key_person.full_name}
     Entry.objects.for_org(bugs.organisation).filter(pk=entries[0].pk).update(category="Carers")
     carers = client.get(f"/people/{bugs.pk}/", {"tab": "chronology", "category": "carer"})
     assert [e.pk for e in carers.context["chronology"].entries] == [entries[0].pk]
