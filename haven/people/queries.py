@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Func, Prefetch, Q, Subquery
 from django.http import Http404
 
 from haven.access import rules
@@ -48,6 +48,8 @@ def get_person_for_user(user, pk: int, *, for_write: bool = False) -> Person:
     )
     if person is None or not rules.can_view_person(user, person):
         raise Http404
+    # The reader's own organisation, already loaded: pages that name it need no query.
+    person.organisation = user.organisation
     if for_write and not rules.can_edit_person(user, person):
         raise PermissionDenied
     return person
@@ -72,39 +74,72 @@ def get_household_for_user(user, pk: int) -> Household:
     return household
 
 
-def person_page(person: Person) -> dict:
-    """Everything the person page shows, in a fixed number of queries."""
+def person_page(person: Person, tab: str | None = None) -> dict:
+    """What the person page shows on ``tab`` (every tab's lists when None), in a fixed number
+    of queries: the statuses (the header shows the current ones), the lists the tab shows,
+    and one query for the counts in the other tabs' labels."""
+    org = person.organisation_id
     today = clock.today()
-    identifiers = list(
-        Identifier.objects.for_org(person.organisation_id)
-        .filter(person=person)
-        .order_by("withdrawn_at", "kind", "label")
-    )
-    flags = list(StatusFlag.objects.for_org(person.organisation_id).filter(person=person))
-    relationships = list(
-        Relationship.objects.for_org(person.organisation_id)
-        .filter(Q(person=person) | Q(related=person))
-        .select_related("person__household", "related__household")
-        .order_by("ended_on", "type", "pk")
-    )
-    members = list(
-        Person.objects.for_org(person.organisation_id)
-        .filter(household_id=person.household_id, merged_into__isnull=True)
-        .order_by("household_joined_at", "pk")
-    )
-    return {
-        "identifiers": [i for i in identifiers if i.withdrawn_at is None],
-        "withdrawn_identifiers": [i for i in identifiers if i.withdrawn_at is not None],
+    flags = list(StatusFlag.objects.for_org(org).filter(person=person))
+    page = {
         "active_flags": [f for f in flags if f.is_active_on(today)],
         "past_flags": [f for f in flags if not f.is_active_on(today)],
-        "relationships": [
-            (rel, *rel.label_for(person)) for rel in relationships if rel.ended_on is None
-        ],
-        "past_relationships": [
-            (rel, *rel.label_for(person)) for rel in relationships if rel.ended_on is not None
-        ],
-        "household_members": members,
     }
+    if tab in (None, "identifiers"):
+        identifiers = list(
+            Identifier.objects.for_org(org)
+            .filter(person=person)
+            .order_by("withdrawn_at", "kind", "label")
+        )
+        page["identifiers"] = [i for i in identifiers if i.withdrawn_at is None]
+        page["withdrawn_identifiers"] = [i for i in identifiers if i.withdrawn_at is not None]
+    if tab in (None, "relationships"):
+        relationships = list(
+            _relationships_of(person)
+            .select_related("person__household", "related__household")
+            .order_by("ended_on", "type", "pk")
+        )
+        page["relationships"] = [
+            (rel, *rel.label_for(person)) for rel in relationships if rel.ended_on is None
+        ]
+        page["past_relationships"] = [
+            (rel, *rel.label_for(person)) for rel in relationships if rel.ended_on is not None
+        ]
+    if tab in (None, "household"):
+        page["household_members"] = list(
+            Person.objects.for_org(org)
+            .filter(household_id=person.household_id, merged_into__isnull=True)
+            .order_by("household_joined_at", "pk")
+        )
+    if tab is None:
+        page["relationship_count"] = len(page["relationships"])
+        page["identifier_count"] = len(page["identifiers"])
+    else:
+        page |= _tab_counts(person)
+    return page
+
+
+def _relationships_of(person: Person):
+    return Relationship.objects.for_org(person.organisation_id).filter(
+        Q(person=person) | Q(related=person)
+    )
+
+
+def _count(queryset) -> Subquery:
+    return Subquery(queryset.order_by().annotate(n=Func("pk", function="COUNT")).values("n"))
+
+
+def _tab_counts(person: Person) -> dict:
+    """Current relationships and identifiers, for the tab labels: one query."""
+    relationships = _relationships_of(person).filter(ended_on__isnull=True)
+    identifiers = Identifier.objects.for_org(person.organisation_id).filter(
+        person=person, withdrawn_at__isnull=True
+    )
+    return (
+        Person.unscoped.filter(pk=person.pk)
+        .values(relationship_count=_count(relationships), identifier_count=_count(identifiers))
+        .get()
+    )
 
 
 def household_page(household: Household) -> dict:

@@ -101,7 +101,7 @@ def person_detail(request, pk: int):
         "can_edit": rules.can_edit_person(request.user, person),
         "can_merge": rules.can_merge_people(request.user),
         "can_see_access": rules.can_view_record_access(request.user),
-        **queries.person_page(person),
+        **queries.person_page(person, tab),
     }
     return render(request, "people/person.html", context)
 

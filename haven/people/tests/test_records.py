@@ -114,6 +114,22 @@ def test_a_relationship_shows_on_both_records_with_its_reciprocal(add_person, ds
     assert AuditEvent.objects.filter(person_id=mum.pk, detail__what="relationship added").exists()
 
 
+@pytest.mark.parametrize("tab", ["details", "chronology", "relationships", "identifiers"])
+def test_every_tab_counts_current_relationships_and_identifiers_alike(add_person, dsl, tab):
+    bugs = add_person("Bugs", "Bunny", identifiers=[("nhs", "", NHS)])
+    services.identifier_add(person=bugs, actor=dsl, kind="other", label="MIS", value="A1")
+    services.identifier_withdraw(identifier=bugs.identifiers.get(kind="nhs"), actor=dsl, reason="x")
+    mum = add_person("Lola", "Smith", kind="adult", born=None, household=bugs.household)
+    dad = add_person("Elmer", "Fudd", kind="adult", born=None)
+    services.relationship_add(person=mum, related=bugs, actor=dsl, type="mother")
+    ended = services.relationship_add(person=bugs, related=dad, actor=dsl, type="father")
+    services.relationship_end(relationship=ended, actor=dsl, reason="recorded by mistake")
+    page = person_page(bugs, tab)
+    assert (page["relationship_count"], page["identifier_count"]) == (1, 1)
+    assert ("relationships" in page) == (tab == "relationships")
+    assert ("identifiers" in page) == (tab == "identifiers")
+
+
 def test_a_relationship_cannot_be_recorded_twice_or_to_oneself(add_person, dsl):
     bugs = add_person("Bugs", "Bunny")
     mum = add_person("Lola", "Smith", kind="adult", born=None)
