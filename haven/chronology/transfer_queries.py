@@ -88,7 +88,10 @@ def home_transfers(user) -> dict:
 def child_transfer(child):
     """The child's latest transfer, if any: one indexed query (the banner on their page)."""
     return (
-        TransferFile.objects.for_org(child.organisation_id).filter(child=child).order_by("-id").first()
+        TransferFile.objects.for_org(child.organisation_id)
+        .filter(child=child)
+        .order_by("-id")
+        .first()
     )
 
 
