@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, time
 
 from django import forms
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -39,6 +41,14 @@ class ChronologyFilterForm(forms.Form):
         self.fields["kind"].choices = [("", "Any type"), *Kind.choices]
         self.fields["author"].choices = [("", "Anyone"), *_authors(organisation)]
 
+    def fields_html(self) -> str:
+        """The filter fields as the page draws them. Untouched, the form is the same on every
+        child's chronology in the organisation, so it is drawn once for each list of staff
+        and kept: on the first page of a chronology, drawing it cost more than the query."""
+        if self.is_bound and self.has_changed():
+            return _draw_fields(self)
+        return _blank_fields_html(type(self), tuple(self.fields["author"].choices))
+
     def describe(self) -> str:
         """The filters in words, for the top of an export and its audit event."""
         return describe_filters(self.cleaned_data if self.is_bound and self.is_valid() else {})
@@ -48,6 +58,17 @@ class ChronologyFilterForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date is before the start date.")
         return data
+
+
+def _draw_fields(form) -> str:
+    return render_to_string("core/includes/fields.html", {"form": form})
+
+
+@functools.lru_cache(maxsize=64)
+def _blank_fields_html(form_class, authors: tuple) -> str:
+    form = form_class()
+    form.fields["author"].choices = list(authors)
+    return _draw_fields(form)
 
 
 def _authors(organisation) -> list[tuple[int, str]]:

@@ -217,3 +217,29 @@ def test_service_deliveries_are_hidden_until_one_click_shows_them(history, dsl, 
     shown = client.get(f"/people/{bugs.pk}/?{link}")
     assert [e.summary for e in shown.context["chronology"].entries] == ["Attended stay and play"]
     assert "Hide service deliveries" in shown.content.decode()
+
+
+def test_an_untouched_filter_form_is_drawn_once_and_the_same(history, dsl, sign_in):
+    from haven.chronology.queries import ChronologyFilterForm, _draw_fields
+
+    org = dsl.organisation
+    for data in (None, {"tab": "chronology"}):
+        form = ChronologyFilterForm(data, organisation=org)
+        assert form.fields_html() == _draw_fields(ChronologyFilterForm(data, organisation=org))
+    typed = ChronologyFilterForm({"category": "Neglect", "date_from": "nonsense"}, organisation=org)
+    typed.is_valid()
+    drawn = typed.fields_html()
+    assert 'value="Neglect"' in drawn and 'value="nonsense"' in drawn and "valid date" in drawn
+
+
+def test_a_reader_who_sees_every_record_of_a_kind_is_filtered_without_subqueries(
+    history, dsl, key_person
+):
+    from haven.access import rules
+
+    bugs = history[0]
+    entries = Entry.objects.for_org(bugs.organisation)
+    lead = str(entries.filter(rules.chronology_scope_q(dsl, child=bugs)).query)
+    assert lead.count("SELECT") == 1 and "concern:" in lead and "case:" in lead
+    worker = str(entries.filter(rules.chronology_scope_q(key_person, child=bugs)).query)
+    assert worker.count("SELECT") > 1
