@@ -81,6 +81,17 @@ class TimelineBench:
             batch_size=1_000,
         )
 
+    def floor_query(self) -> tuple[str, list]:
+        """The first page's entries and their recorders' names, as one hand-written query
+        would read them: newest first by the timeline index, service deliveries left out."""
+        sql = (
+            "SELECT e.*, u.full_name FROM chronology_entry e "
+            "LEFT JOIN accounts_user u ON u.id = e.recorded_by_id "
+            "WHERE e.child_id = %s AND NOT e.routine "
+            "ORDER BY e.occurred_at DESC, e.id DESC LIMIT 51"
+        )
+        return sql, [self.child.pk]
+
     def first_page(self):
         response = self.client.get(f"/people/{self.child.pk}/", {"tab": "chronology"})
         assert response.status_code == 200, response.status_code

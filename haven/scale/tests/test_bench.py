@@ -39,3 +39,15 @@ def test_the_chronology_page_operation_makes_its_long_history_once(bench):
     bench.run(only="chronology first")
     Bench(runs=1, seed=2, user=bench.user).run(only="chronology first")
     assert Entry.unscoped.filter(source_type=SOURCE).count() == ENTRIES
+
+
+def test_the_chronology_floor_reads_the_entries_the_page_shows(bench):
+    from django.db import connection
+
+    timeline = bench.timeline
+    shown = [row.pk for row in timeline.first_page().context["chronology"].entries]
+    sql, params = timeline.floor_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        floor = [row[0] for row in cursor.fetchall()]
+    assert len(shown) == 50 and floor[:50] == shown
