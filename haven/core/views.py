@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from haven.access import rules
 from haven.access.decorators import signed_in
 from haven.accounts import two_factor
 from haven.drafts.queries import drafts_of
@@ -23,7 +24,8 @@ def home(request):
             .filter(read_at__isnull=True)
             .order_by("-id")[:5],
             "drafts": drafts_of(user)[:10],
-            "has_authenticator": two_factor.has_authenticator(user),
+            # Only asked of a session that is not elevated: an elevated one has proved it.
+            "has_authenticator": rules.is_elevated(user) or two_factor.has_authenticator(user),
         },
     )
 

@@ -46,7 +46,7 @@ TARGETS_MS = {
     "save a register": {"postgresql": 150},
     "engagement page": {"postgresql": 40},
     "DSL home page": {"postgresql": 50},
-    "report: concerns by category": {"postgresql": 500},
+    "report:": {"postgresql": 500},
     "chronology first page": {"postgresql": 30},
     "chronology PDF": {"postgresql": 2000, "sqlite": 2000},
     "front-door worklist": {"postgresql": 50},
@@ -322,6 +322,18 @@ class Bench:
 
         return FrontDoorBench(self)
 
+    def report_operations(self) -> list[tuple]:
+        """Every report over its default period (the last 12 months), as the DSL opens it."""
+        from haven.reports.queries import REPORTS
+
+        def opener(slug):
+            return lambda reports: reports.report_page(slug)
+
+        return [
+            (f"report: {kind.title[0].lower()}{kind.title[1:]}", lambda: self.reports, opener(slug))
+            for slug, kind in REPORTS.items()
+        ]
+
     def run(self, only: str = "") -> list[dict]:
         child = lambda: self.random_person(kind="child")  # noqa: E731
         operations = [
@@ -346,11 +358,7 @@ class Bench:
                 lambda: self.home,
                 lambda home: home.home_page(),
             ),
-            (
-                "report: concerns by category and month (12 months)",
-                lambda: self.reports,
-                lambda reports: reports.report_page("concerns-by-category"),
-            ),
+            *self.report_operations(),
             (
                 "chronology first page (5,000 entries)",
                 lambda: self.timeline,
