@@ -78,36 +78,14 @@ def person_page(person: Person, tab: str | None = None) -> dict:
     """What the person page shows on ``tab`` (every tab's lists when None), in a fixed number
     of queries: the statuses (the header shows the current ones), the lists the tab shows,
     and one query for the counts in the other tabs' labels."""
-    org = person.organisation_id
-    today = clock.today()
-    flags = list(StatusFlag.objects.for_org(org).filter(person=person))
-    page = {
-        "active_flags": [f for f in flags if f.is_active_on(today)],
-        "past_flags": [f for f in flags if not f.is_active_on(today)],
-    }
+    page = _statuses(person)
     if tab in (None, "identifiers"):
-        identifiers = list(
-            Identifier.objects.for_org(org)
-            .filter(person=person)
-            .order_by("withdrawn_at", "kind", "label")
-        )
-        page["identifiers"] = [i for i in identifiers if i.withdrawn_at is None]
-        page["withdrawn_identifiers"] = [i for i in identifiers if i.withdrawn_at is not None]
+        page |= _identifiers(person)
     if tab in (None, "relationships"):
-        relationships = list(
-            _relationships_of(person)
-            .select_related("person__household", "related__household")
-            .order_by("ended_on", "type", "pk")
-        )
-        page["relationships"] = [
-            (rel, *rel.label_for(person)) for rel in relationships if rel.ended_on is None
-        ]
-        page["past_relationships"] = [
-            (rel, *rel.label_for(person)) for rel in relationships if rel.ended_on is not None
-        ]
+        page |= _relationships(person)
     if tab in (None, "household"):
         page["household_members"] = list(
-            Person.objects.for_org(org)
+            Person.objects.for_org(person.organisation_id)
             .filter(household_id=person.household_id, merged_into__isnull=True)
             .order_by("household_joined_at", "pk")
         )
@@ -117,6 +95,43 @@ def person_page(person: Person, tab: str | None = None) -> dict:
     else:
         page |= _tab_counts(person)
     return page
+
+
+def _statuses(person: Person) -> dict:
+    today = clock.today()
+    flags = list(StatusFlag.objects.for_org(person.organisation_id).filter(person=person))
+    return {
+        "active_flags": [f for f in flags if f.is_active_on(today)],
+        "past_flags": [f for f in flags if not f.is_active_on(today)],
+    }
+
+
+def _identifiers(person: Person) -> dict:
+    identifiers = list(
+        Identifier.objects.for_org(person.organisation_id)
+        .filter(person=person)
+        .order_by("withdrawn_at", "kind", "label")
+    )
+    return {
+        "identifiers": [i for i in identifiers if i.withdrawn_at is None],
+        "withdrawn_identifiers": [i for i in identifiers if i.withdrawn_at is not None],
+    }
+
+
+def _relationships(person: Person) -> dict:
+    relationships = list(
+        _relationships_of(person)
+        .select_related("person__household", "related__household")
+        .order_by("ended_on", "type", "pk")
+    )
+    return {
+        "relationships": [
+            (rel, *rel.label_for(person)) for rel in relationships if rel.ended_on is None
+        ],
+        "past_relationships": [
+            (rel, *rel.label_for(person)) for rel in relationships if rel.ended_on is not None
+        ],
+    }
 
 
 def _relationships_of(person: Person):
