@@ -239,10 +239,10 @@ def test_the_list_runs_a_fixed_number_of_queries(dsl, child, sign_in, django_ass
         client.get(tab(child))
 
 
-# The person page's own (session, user, device, roles, the person and their page's parts),
-# the audit append for viewing the record, and one query for the documents with their kind
-# and uploader joined, however many there are.
-QUERIES_FOR_THE_TAB = 12 + audit_append_queries()
+# The person page's own (session, user, device, roles, the person, their statuses, the other
+# tabs' counts, the transfer banner), the audit append for viewing the record, and one query
+# for the documents with their kind and uploader joined, however many there are.
+QUERIES_FOR_THE_TAB = 9 + audit_append_queries()
 
 
 def test_a_document_entered_in_error_leaves_the_list_but_is_listed_under_its_own_link(
