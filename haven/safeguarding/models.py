@@ -105,6 +105,18 @@ class SafeguardingSettings(OrgScopedModel):
         ]
 
 
+# The concern fields the reports group or measure by, carried in their period index.
+REPORTED = [
+    "category",
+    "created_by",
+    "year_group",
+    "occurred_weekday",
+    "occurred_hour",
+    "seconds_to_first_action",
+    "seconds_to_decision",
+]
+
+
 class Concern(OrgScopedModel):
     """A concern about a child, as it stands now; every submitted state is a ConcernVersion."""
 
@@ -149,6 +161,18 @@ class Concern(OrgScopedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     error_at = models.DateTimeField(null=True, blank=True)
+    # What the reports group by, fixed on the row as the concern is recorded (and as its time
+    # or child is corrected), so a year of concerns is counted from one index: no join to
+    # every child, no time-zone sum for every row, no search for every first action.
+    # The main child's year group when the concern was recorded: a concern from last year
+    # counts under the year the child was in then, not the year they have since moved up to.
+    year_group = models.CharField(max_length=2, blank=True)
+    # When it happened in UK time: ISO weekday (1 is Monday) and hour (0–23).
+    occurred_weekday = models.PositiveSmallIntegerField(default=1)
+    occurred_hour = models.PositiveSmallIntegerField(default=0)
+    # From being recorded to the first action on it and to the DSL's first decision.
+    seconds_to_first_action = models.PositiveIntegerField(null=True, blank=True)
+    seconds_to_decision = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -163,11 +187,12 @@ class Concern(OrgScopedModel):
                 name="concern_awaiting_triage",
             ),
             models.Index(fields=["organisation", "created_by", "-created_at"]),
-            # Reports: concerns in a period (entered-in-error ones never count); carrying the
-            # category lets "by category and month" read the index alone on PostgreSQL.
+            # Reports: concerns in a period (entered-in-error ones never count); carrying what
+            # they group by (and the id, to reach their children) lets every concern report
+            # read the index alone on PostgreSQL.
             models.Index(
                 fields=["organisation", "occurred_at"],
-                include=["category"],
+                include=["id", *REPORTED],
                 condition=Q(entered_in_error=False),
                 name="concern_reports_period",
             ),

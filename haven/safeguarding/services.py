@@ -132,11 +132,32 @@ def _check(actor, data: ConcernData, *, before: Concern | None = None) -> None:
     _check_body_map(data.body_map)
 
 
+# What recording or correcting a concern writes: an edit saves these alone, so it cannot
+# undo a decision, an action's timing or an error mark written since the concern was read.
+APPLIED_FIELDS = (
+    "child",
+    "category",
+    "subcategory",
+    "occurred_at",
+    *TEXT_FIELDS,
+    "body_map",
+    "status",
+    "restricted",
+    "year_group",
+    "occurred_weekday",
+    "occurred_hour",
+)
+
+
 def _apply(concern: Concern, data: ConcernData) -> None:
+    if concern.child_id != data.child.pk:
+        concern.year_group = data.child.year_group  # for reports: the year group it fell in
     concern.child = data.child
     concern.category = data.category
     concern.subcategory = data.subcategory
     concern.occurred_at = data.occurred_at
+    local = timezone.localtime(data.occurred_at)
+    concern.occurred_weekday, concern.occurred_hour = local.isoweekday(), local.hour
     for name in TEXT_FIELDS:
         setattr(concern, name, (getattr(data, name) or "").strip())
     concern.body_map = list(data.body_map)
@@ -414,7 +435,7 @@ def concern_edit(
         _apply(concern, data)
         concern.version += 1
         concern.edited_at = clock.now()
-        concern.save()
+        concern.save(update_fields=[*APPLIED_FIELDS, "version", "edited_at", "modified_at"])
         concern.agencies.set(data.agencies)
         _attach(actor, concern, attachments, request)
         wanted = {p.pk for p in children}

@@ -114,6 +114,7 @@ def triage_decide(
         changes = {}
         if locked.decided_at is None:
             changes["decided_at"] = now
+            changes["seconds_to_decision"] = decision.seconds_to_decision
         status = Concern.Status.OPEN
         if outcome == Outcome.NO_FURTHER_ACTION:
             status = Concern.Status.NO_FURTHER_ACTION

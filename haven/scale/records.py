@@ -526,6 +526,14 @@ class Records:
                     else Concern.Status.OPEN
                 )
                 error_at = created + timedelta(hours=1) if in_error else None
+                actions = []
+                for person in about:
+                    for _ in range(r.choice((0, 1, 1, 2))):
+                        text = r.choice(ACTIONS)
+                        at = created + timedelta(seconds=r.randint(300, 5 * 86400))
+                        actions.append((person, text, min(at, self.now), r.choice((dsl, recorder))))
+                first_action = min((a[2] for a in actions), default=None)
+                local = occurred.astimezone(LONDON)
                 self.add(
                     Concern,
                     (
@@ -549,6 +557,11 @@ class Records:
                         "Recorded against the wrong child." if in_error else "",
                         dsl if in_error else None,
                         error_at,
+                        child["year_group"],
+                        local.isoweekday(),
+                        local.hour,
+                        _seconds(created, first_action),
+                        _seconds(created, decided_at if decided else None),
                     ),
                 )
                 for person in about:
@@ -605,26 +618,21 @@ class Records:
                         scope,
                         in_error,
                     )
-                for person in about:
-                    for _ in range(r.choice((0, 1, 1, 2))):
-                        aid = self.ids.take(ConcernAction)
-                        text = r.choice(ACTIONS)
-                        at = created + timedelta(seconds=r.randint(300, 5 * 86400))
-                        at = min(at, self.now)
-                        by = r.choice((dsl, recorder))
-                        self.add(ConcernAction, (aid, cid, person["id"], text, by, at))
-                        self.entry(
-                            person["id"],
-                            at,
-                            by,
-                            Kind.CONCERN_ACTION,
-                            category,
-                            f"Action on concern {number}: {text}",
-                            action_type,
-                            aid,
-                            scope,
-                            in_error,
-                        )
+                for person, text, at, by in actions:
+                    aid = self.ids.take(ConcernAction)
+                    self.add(ConcernAction, (aid, cid, person["id"], text, by, at))
+                    self.entry(
+                        person["id"],
+                        at,
+                        by,
+                        Kind.CONCERN_ACTION,
+                        category,
+                        f"Action on concern {number}: {text}",
+                        action_type,
+                        aid,
+                        scope,
+                        in_error,
+                    )
                 if decided:
                     did = self.ids.take(TriageDecision)
                     rationale = r.choice(RATIONALES)
@@ -1289,6 +1297,10 @@ def _years_after(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _seconds(start: datetime, end: datetime | None) -> int | None:
+    return None if end is None else int((end - start).total_seconds())
+
+
 def _name(person: dict) -> str:
     return f"{person['first_name']} {person['last_name']}"
 
@@ -1374,6 +1386,11 @@ COLUMNS: dict[type, tuple[str, ...]] = {
         "error_reason",
         "error_by_id",
         "error_at",
+        "year_group",
+        "occurred_weekday",
+        "occurred_hour",
+        "seconds_to_first_action",
+        "seconds_to_decision",
     ),
     ConcernChild: ("concern_id", "person_id", "is_primary", "created_by_id", "created_at"),
     ConcernVersion: ("concern_id", "number", "created_by_id", "created_at", "snapshot"),

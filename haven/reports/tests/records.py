@@ -39,6 +39,10 @@ def concern(
         created_by=recorder,
         entered_in_error=in_error,
         restricted=restricted,
+        # What recording it through the service fixes on the row for the reports.
+        year_group=child.year_group,
+        occurred_weekday=timezone.localtime(occurred_at).isoweekday(),
+        occurred_hour=timezone.localtime(occurred_at).hour,
     )
     # Recorded an hour after it happened.
     Concern.objects.for_org(organisation).filter(pk=made.pk).update(
@@ -61,16 +65,24 @@ def action_after(made: Concern, actor, hours: float) -> ConcernAction:
     with mock.patch(
         "django.utils.timezone.now", return_value=made.created_at + timedelta(hours=hours)
     ):
-        return ConcernAction.objects.create(
+        action = ConcernAction.objects.create(
             organisation=made.organisation,
             concern=made,
             child=made.child,
             text="Spoke to mum.",
             created_by=actor,
         )
+    Concern.objects.for_org(made.organisation).filter(
+        pk=made.pk, seconds_to_first_action__isnull=True
+    ).update(seconds_to_first_action=int(hours * 3600))
+    return action
 
 
 def decision_after(made: Concern, actor, hours: float, *, first: bool = True) -> TriageDecision:
+    if first:
+        Concern.objects.for_org(made.organisation).filter(pk=made.pk).update(
+            seconds_to_decision=int(hours * 3600)
+        )
     return TriageDecision.objects.create(
         organisation=made.organisation,
         concern=made,

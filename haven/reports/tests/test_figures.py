@@ -65,6 +65,16 @@ def test_concerns_by_year_group_use_the_main_childs_year_and_can_be_narrowed(dsl
     assert rows == {"Wellbeing": [0, 1, 0]}
 
 
+def test_a_concern_stays_under_the_year_group_the_child_was_in_when_it_was_recorded(dsl, children):
+    ada = children[0]
+    concern(dsl, ada, at(2026, 1, 5))
+    ada.year_group = "4"  # moved up (or corrected) after the concern was recorded
+    ada.save(update_fields=["year_group"])
+    concern(dsl, ada, at(2026, 2, 5))
+    rows, _ = figures("concerns-by-year-group", dsl)
+    assert rows == {"Year 3": [1], "Year 4": [1]}
+
+
 def test_concerns_by_recorder_and_narrowed_to_a_team(dsl, staff_member, children):
     team = Team.objects.create(organisation=dsl.organisation, name="Year 3 team")
     team.members.add(staff_member)
