@@ -15,7 +15,7 @@ a long-running case with hundreds of monitoring actions, dozens of concerns).
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from time import perf_counter
 from types import SimpleNamespace
@@ -645,7 +645,7 @@ class Records:
                             refer_to,
                             "",
                             rationale,
-                            int((decided_at - created).total_seconds()),
+                            _seconds(created, decided_at),
                             True,
                             dsl,
                             decided_at,
@@ -1298,7 +1298,11 @@ def _years_after(day: date, years: int) -> date:
 
 
 def _seconds(start: datetime, end: datetime | None) -> int | None:
-    return None if end is None else int((end - start).total_seconds())
+    """Seconds elapsed, in UTC: times in the same UK zone subtract as clock times, an hour
+    out across a change of the clocks."""
+    if end is None:
+        return None
+    return int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds())
 
 
 def _name(person: dict) -> str:

@@ -113,9 +113,7 @@ def test_concerns_recorded_before_the_fields_existed_get_what_the_services_would
     alerts.concern_action_add(concern=first, children=[child], text="Rang mum", actor=dsl)
     with clock.travel(timedelta(hours=2)):
         triage.triage_decide(concern=first, actor=dsl, outcome="monitor", rationale="Watch")
-    services.concern_record(
-        actor=dsl, data=concern_data(other_children[0], category_obj=cat)
-    )
+    services.concern_record(actor=dsl, data=concern_data(other_children[0], category_obj=cat))
     fields = ["year_group", "occurred_weekday", "occurred_hour"]
     fields += ["seconds_to_first_action", "seconds_to_decision"]
     written = list(Concern.unscoped.order_by("pk").values_list(*fields))
