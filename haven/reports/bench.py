@@ -3,9 +3,9 @@
 
 A large organisation records many concerns a year; 200,000 spread over the last twelve
 months (with a few entered in error, and some from earlier years) are bulk-inserted once
-into the generated organisation, as ``concern_record`` would leave them for this report to
-read, and found again on later runs. Alerts, versions, audit events and chronology entries
-are not made: the report reads none of them.
+into the generated organisation, as ``concern_record`` (and the actions and decisions after
+it) would leave them for the reports to read, and found again on later runs. Alerts,
+versions, audit events and chronology entries are not made: the reports read none of them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.core import clock
@@ -55,7 +56,7 @@ class ReportBench:
         children = list(
             Person.objects.for_org(org)
             .filter(kind="child", merged_into__isnull=True)
-            .values_list("pk", flat=True)[:50_000]
+            .values_list("pk", "year_group")[:50_000]
         )
         recorders = list(User.objects.for_org(org).values_list("pk", flat=True)[:200])
         now = clock.now()
@@ -69,7 +70,8 @@ class ReportBench:
                     rng.uniform(365, 3 * 365) if rng.random() < OLDER_SHARE else rng.uniform(0, 365)
                 )
                 occurred = now - timedelta(days=back, minutes=rng.randint(0, 600))
-                child = rng.choice(children)
+                local = timezone.localtime(occurred)
+                child, year_group = rng.choice(children)
                 concerns.append(
                     {
                         "id": pk,
@@ -84,6 +86,14 @@ class ReportBench:
                         "modified_at": occurred + timedelta(hours=2),
                         "entered_in_error": (first + n) % IN_ERROR_EVERY == 0,
                         "body_map": [],
+                        "year_group": year_group,
+                        "occurred_weekday": local.isoweekday(),
+                        "occurred_hour": local.hour,
+                        # Most are acted on within a day or two; every one is decided.
+                        "seconds_to_first_action": (
+                            rng.randint(300, 2 * 86400) if rng.random() < 0.7 else None
+                        ),
+                        "seconds_to_decision": rng.randint(600, 3 * 86400),
                     }
                 )
                 links.append(
