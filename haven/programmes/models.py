@@ -277,6 +277,8 @@ class ServiceDelivery(OrgScopedModel, Correctable):
     batch = models.ForeignKey(
         "Batch", null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries"
     )
+    # The child's year group when the session was recorded: what the reports count it under.
+    year_group = models.CharField(max_length=2, blank=True)
 
     class Meta:
         verbose_name_plural = "service deliveries"
@@ -300,6 +302,42 @@ class ServiceDelivery(OrgScopedModel, Correctable):
     @property
     def is_absence(self) -> bool:
         return self.attendance in ABSENT
+
+
+class DeliveryTally(models.Model):
+    """How many current service deliveries a programme had on one day, by attendance and by
+    the children's year group: what the deliveries report adds up, so a year of a large
+    organisation's sessions (millions) is read as a few hundred thousand counts.
+
+    Kept by the services in the same transaction as the deliveries (``programmes.tally``);
+    ``tally.rebuild`` works it out again from the deliveries and the tests prove the two
+    agree. A count that falls to nought is kept at nought.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+")
+    delivered_on = models.DateField()
+    attendance = models.CharField(max_length=20, choices=Attendance.choices)
+    year_group = models.CharField(max_length=2, blank=True)
+    deliveries = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # One count per day, programme, attendance and year group: what a change adds to,
+            # and the index a report reads a period through.
+            models.UniqueConstraint(
+                fields=["organisation", "delivered_on", "programme", "attendance", "year_group"],
+                name="delivery_tally_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(deliveries__gte=0), name="delivery_tally_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deliveries} {self.attendance} on {self.delivered_on:%d/%m/%Y}"
 
 
 class Batch(OrgScopedModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -14,6 +15,7 @@ from haven.audit.services import record_event
 from haven.chronology.projection import project, project_new
 from haven.core import clock
 from haven.core.errors import DomainError, require, require_same_organisation
+from haven.programmes import tally
 from haven.programmes.models import (
     ABSENT,
     CURRENT,
@@ -428,7 +430,9 @@ def delivery_record(*, actor, row: DeliveryRow, request=None) -> ServiceDelivery
         raise DomainError(" ".join(problems))
     with transaction.atomic():
         delivery = _delivery(row, actor)
+        tally.stamp_year_groups([delivery])
         delivery.save()
+        tally.count([delivery])
         project(delivery)
         record_event(
             action=Action.CREATE,
@@ -492,9 +496,10 @@ def deliveries_record_bulk(
                 kind=kind,
                 stored=len(rows),
             )
-            deliveries = ServiceDelivery.unscoped.bulk_create(
-                [_delivery(row, actor, batch) for row in rows]
-            )
+            deliveries = [_delivery(row, actor, batch) for row in rows]
+            tally.stamp_year_groups(deliveries)
+            deliveries = ServiceDelivery.unscoped.bulk_create(deliveries)
+            tally.count(deliveries)
             project_new(deliveries)
             record_event(
                 action=Action.CREATE,
@@ -623,12 +628,14 @@ def delivery_update(*, delivery: ServiceDelivery, actor, data: dict, request=Non
     if problems:
         raise DomainError(" ".join(problems))
     with transaction.atomic():
+        before = copy.copy(delivery)
         changes = _apply(delivery, values)
         if not changes:
             return 0
         _as_labels(changes, "attendance", Attendance.choices)
         delivery.version += 1
         delivery.save()
+        tally.count([delivery], less=[before])
         _correction(delivery, Correction.Record.DELIVERY, actor, kind="edited", changes=changes)
         project(delivery)
         record_event(
@@ -649,6 +656,7 @@ def delivery_mark_error(*, delivery: ServiceDelivery, actor, reason: str, reques
     with transaction.atomic():
         reason = _mark_error(delivery, actor, reason)
         delivery.save()
+        tally.count([], less=[delivery])
         _correction(
             delivery, Correction.Record.DELIVERY, actor, kind="entered_in_error", reason=reason
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from haven.access import rules
@@ -23,7 +23,14 @@ from haven.cases.models import NOT_CLOSED, UPDATES_OWED, CaseStatusChange, Safeg
 from haven.cases.models import Status as CaseStatus
 from haven.core import clock
 from haven.people.models import Person, YearGroup
-from haven.programmes.models import CURRENT, Attendance, Engagement, ServiceDelivery, Stage
+from haven.programmes.models import (
+    CURRENT,
+    Attendance,
+    DeliveryTally,
+    Engagement,
+    ServiceDelivery,
+    Stage,
+)
 from haven.reports.figures import CELLS, COLUMN_TOTALS, Figures
 from haven.safeguarding.models import Concern, ConcernCategory, ConcernChild
 
@@ -427,20 +434,27 @@ def engagements_by_programme_and_stage(user, organisation, filters: Filters) -> 
 
 
 def deliveries_and_attendance(user, organisation, filters: Filters) -> Figures:
-    rows = ServiceDelivery.objects.for_org(organisation).filter(
-        CURRENT, delivered_on__range=(filters.start, filters.end)
-    )
-    rows = _year_group_filter(rows, filters, "engagement__child__year_group")
-    if filters.team is not None:
-        rows = rows.filter(engagement__key_person__teams=filters.team)
+    """Added up from the daily delivery tally: a year of a large organisation's sessions is
+    millions of rows but a few hundred thousand counts. Narrowed to a team (whoever is the
+    key person today, which the tally does not hold), the deliveries themselves are counted."""
+    period = (filters.start, filters.end)
+    if filters.team is None:
+        rows = DeliveryTally.objects.filter(
+            organisation=organisation, delivered_on__range=period, deliveries__gt=0
+        )
+        rows, total = rows.annotate(programme_name=F("programme__name")), Sum("deliveries")
+    else:
+        rows = ServiceDelivery.objects.for_org(organisation).filter(
+            CURRENT, delivered_on__range=period, engagement__key_person__teams=filters.team
+        )
+        rows, total = rows.annotate(programme_name=F("engagement__programme__name")), Count("id")
+    rows = _year_group_filter(rows, filters, "year_group")
     grouped = (
-        rows.values("engagement__programme__name", "attendance")
-        .annotate(n=Count("id"))
-        .order_by("engagement__programme__name")
+        rows.values("programme_name", "attendance").annotate(total=total).order_by("programme_name")
     )
     table: dict[str, dict[str, int]] = {}
     for row in grouped:
-        table.setdefault(row["engagement__programme__name"], {})[row["attendance"]] = row["n"]
+        table.setdefault(row["programme_name"], {})[row["attendance"]] = row["total"]
     return Figures(
         row_heading="Programme",
         columns=[a.label for a in Attendance],

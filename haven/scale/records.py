@@ -44,6 +44,7 @@ from haven.frontdoor import workflow
 from haven.frontdoor.services.decision import STATUTORY_OUTCOMES
 from haven.frontdoor.services.setup import front_door_settings
 from haven.people.models import Flag, Person, Relationship, RelationshipType, StatusFlag
+from haven.programmes import tally
 from haven.programmes.models import (
     Attendance,
     Engagement,
@@ -724,6 +725,7 @@ class Records:
                                 key_person,
                                 key_person,
                                 at + timedelta(hours=17),
+                                plan.child["year_group"],
                             ),
                         )
                         self.entry(
@@ -1288,6 +1290,7 @@ class Records:
 
     def finish(self) -> None:
         bulk.reset_sequences(*[m for m in COLUMNS if "id" in COLUMNS[m]])
+        tally.rebuild()  # the daily delivery counts, from every delivery written
 
 
 def _years_after(day: date, years: int) -> date:
@@ -1438,6 +1441,7 @@ COLUMNS: dict[type, tuple[str, ...]] = {
         "delivered_by_id",
         "created_by_id",
         "created_at",
+        "year_group",
     ),
     StageChange: ("engagement_id", "from_stage", "to_stage", "note", "created_by_id", "created_at"),
     SafeguardingCase: (

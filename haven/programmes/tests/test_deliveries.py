@@ -113,4 +113,4 @@ def test_saving_a_register_costs_the_same_number_of_queries_for_3_or_60_children
     few = _register_queries(3, child, engage, service, key_person, option)
     many = _register_queries(60, child, engage, service, key_person, option)
     assert few == many
-    assert many <= 12
+    assert many <= 13  # one of them reads the children's year groups for the delivery tally

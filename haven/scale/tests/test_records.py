@@ -6,6 +6,7 @@ import hashlib
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F, Sum
 
 from haven.audit.services import verify_all
 from haven.cases.models import (
@@ -26,7 +27,7 @@ from haven.frontdoor.models import (
 )
 from haven.frontdoor.models import Status as ContactStatus
 from haven.people.models import Person
-from haven.programmes.models import Engagement, ServiceDelivery, Stage
+from haven.programmes.models import CURRENT, DeliveryTally, Engagement, ServiceDelivery, Stage
 from haven.safeguarding.models import (
     Alert,
     Concern,
@@ -88,6 +89,10 @@ def test_every_kind_of_record_is_generated(generated):
         assert model.unscoped.exists(), model.__name__
     assert set(SafeguardingCase.unscoped.values_list("status", flat=True)) == set(Status.values)
     assert Concern.unscoped.exclude(body_map=[]).exists()
+    # Every delivery is counted once in the daily tally, under its child's year group.
+    counted = DeliveryTally.objects.aggregate(n=Sum("deliveries"))["n"]
+    assert counted == ServiceDelivery.unscoped.filter(CURRENT).count()
+    assert not ServiceDelivery.unscoped.exclude(year_group=F("engagement__child__year_group"))
     assert Engagement.unscoped.filter(stage=Stage.CLOSED).exists()
     statuses = set(Contact.unscoped.values_list("status", flat=True))
     assert {ContactStatus.DECIDED, ContactStatus.SCREENING} <= statuses
