@@ -225,7 +225,9 @@ class ConcernForm(forms.Form):
                 .filter(is_active=True)
                 .exclude(pk=user.pk)
                 .order_by("full_name")
-                .only("id", "full_name", "job_title")
+                # What the list shows, and what recording reads of each person chosen
+                # (their organisation, whether active, their email): one query for them all.
+                .only("id", "full_name", "job_title", "organisation_id", "is_active", "email")
             )
 
     def _index(self, name: str) -> int:

@@ -287,3 +287,29 @@ def test_the_chronology_entry_shows_the_body_map_marks(staff_member, dsl, child,
     text = page.content.decode()
     assert reverse("safeguarding:concern", args=[concern.pk]) in text
     assert 'class="body-map-view' in text
+
+
+def test_recording_through_the_page_costs_the_same_for_one_or_five_people_alerted(
+    org, dsl, child, other_children, sign_in
+):
+    """Each person chosen is read once with the list, not again to check, alert and email."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from haven.core.testing.factories import UserFactory
+
+    client = sign_in(dsl)
+    staff = [UserFactory(organisation=org, roles=["staff"]) for _ in range(5)]
+    counts = []
+    for chosen in (staff[:1], staff):
+        data = form_data(
+            child,
+            org,
+            linked_children=[c.pk for c in other_children[:2]],
+            alert_people=[u.pk for u in chosen],
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("safeguarding:concern_new"), data)
+        assert response.status_code == 302
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
