@@ -96,12 +96,3 @@ def rebuild(organisation=None) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-
-
-def as_counted(organisation) -> list[tuple]:
-    """The counts as stored (nought left out), for comparing with a rebuild."""
-    return sorted(
-        DeliveryTally.objects.filter(organisation=organisation, deliveries__gt=0).values_list(
-            "delivered_on", "programme_id", "attendance", "year_group", "deliveries"
-        )
-    )

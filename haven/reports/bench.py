@@ -15,13 +15,12 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.core import clock
 from haven.core.db.maintenance import analyse_after_bulk_load
 from haven.people.models import Person
-from haven.safeguarding.models import Concern, ConcernCategory, ConcernChild
+from haven.safeguarding.models import Concern, ConcernCategory, ConcernChild, when_in_the_week
 from haven.safeguarding.taxonomy import seed_safeguarding
 from haven.scale import bulk
 
@@ -70,7 +69,7 @@ class ReportBench:
                     rng.uniform(365, 3 * 365) if rng.random() < OLDER_SHARE else rng.uniform(0, 365)
                 )
                 occurred = now - timedelta(days=back, minutes=rng.randint(0, 600))
-                local = timezone.localtime(occurred)
+                weekday, hour = when_in_the_week(occurred)
                 child, year_group = rng.choice(children)
                 concerns.append(
                     {
@@ -87,8 +86,8 @@ class ReportBench:
                         "entered_in_error": (first + n) % IN_ERROR_EVERY == 0,
                         "body_map": [],
                         "year_group": year_group,
-                        "occurred_weekday": local.isoweekday(),
-                        "occurred_hour": local.hour,
+                        "occurred_weekday": weekday,
+                        "occurred_hour": hour,
                         # Most are acted on within a day or two; every one is decided.
                         "seconds_to_first_action": (
                             rng.randint(300, 2 * 86400) if rng.random() < 0.7 else None

@@ -152,10 +152,9 @@ def concern_action_add(*, concern: Concern, children: Iterable, text: str, actor
             for child_id in sorted(wanted)
         )
         # The first action on the concern: how long it took, for the reports.
-        waited = max(0, int((clock.now() - concern.created_at).total_seconds()))
         Concern.objects.for_org(concern.organisation).filter(
             pk=concern.pk, seconds_to_first_action__isnull=True
-        ).update(seconds_to_first_action=waited)
+        ).update(seconds_to_first_action=concern.seconds_since_recorded(clock.now()))
         for action in actions:
             action.concern = concern  # read by the chronology projector, saving a query
         project_new(actions)

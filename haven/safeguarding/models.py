@@ -12,9 +12,12 @@ team category permissions; "restricted — lead DSL only").
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from haven.core.models import OrgScopedModel
 
@@ -103,6 +106,13 @@ class SafeguardingSettings(OrgScopedModel):
         constraints = [
             models.UniqueConstraint(fields=["organisation"], name="safeguarding_settings_unique")
         ]
+
+
+def when_in_the_week(moment: datetime) -> tuple[int, int]:
+    """The UK ISO weekday (1 is Monday) and hour of ``moment``: what a concern keeps as
+    ``occurred_weekday`` and ``occurred_hour``."""
+    local = timezone.localtime(moment)
+    return local.isoweekday(), local.hour
 
 
 # The concern fields the reports group or measure by, carried in their period index.
@@ -200,6 +210,11 @@ class Concern(OrgScopedModel):
 
     def __str__(self) -> str:
         return f"Concern {self.number}"
+
+    def seconds_since_recorded(self, moment: datetime) -> int:
+        """Whole seconds from the concern being recorded to ``moment``: how long someone
+        took to act on it or decide it."""
+        return max(0, int((moment - self.created_at).total_seconds()))
 
 
 class ConcernChild(OrgScopedModel):

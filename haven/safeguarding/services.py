@@ -35,6 +35,7 @@ from haven.safeguarding.models import (
     ConcernChild,
     ConcernVersion,
     SafeguardingSettings,
+    when_in_the_week,
 )
 
 MAX_LINKED_CHILDREN = 40
@@ -156,8 +157,7 @@ def _apply(concern: Concern, data: ConcernData) -> None:
     concern.category = data.category
     concern.subcategory = data.subcategory
     concern.occurred_at = data.occurred_at
-    local = timezone.localtime(data.occurred_at)
-    concern.occurred_weekday, concern.occurred_hour = local.isoweekday(), local.hour
+    concern.occurred_weekday, concern.occurred_hour = when_in_the_week(data.occurred_at)
     for name in TEXT_FIELDS:
         setattr(concern, name, (getattr(data, name) or "").strip())
     concern.body_map = list(data.body_map)

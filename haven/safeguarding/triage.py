@@ -108,7 +108,7 @@ def triage_decide(
             refer_to=refer_to,
             refer_detail=refer_detail[:200],
             rationale=rationale,
-            seconds_to_decision=max(0, int((now - locked.created_at).total_seconds())),
+            seconds_to_decision=locked.seconds_since_recorded(now),
             first_decision=locked.decided_at is None,
         )
         changes = {}

@@ -63,6 +63,7 @@ from haven.safeguarding.models import (
     ConcernChild,
     ConcernVersion,
     TriageDecision,
+    when_in_the_week,
 )
 from haven.safeguarding.taxonomy import seed_safeguarding
 from haven.scale import bulk
@@ -534,7 +535,6 @@ class Records:
                         at = created + timedelta(seconds=r.randint(300, 5 * 86400))
                         actions.append((person, text, min(at, self.now), r.choice((dsl, recorder))))
                 first_action = min((a[2] for a in actions), default=None)
-                local = occurred.astimezone(LONDON)
                 self.add(
                     Concern,
                     (
@@ -559,8 +559,7 @@ class Records:
                         dsl if in_error else None,
                         error_at,
                         child["year_group"],
-                        local.isoweekday(),
-                        local.hour,
+                        *when_in_the_week(occurred),
                         _seconds(created, first_action),
                         _seconds(created, decided_at if decided else None),
                     ),

@@ -8,7 +8,13 @@ from unittest import mock
 
 from django.utils import timezone
 
-from haven.safeguarding.models import Concern, ConcernAction, ConcernChild, TriageDecision
+from haven.safeguarding.models import (
+    Concern,
+    ConcernAction,
+    ConcernChild,
+    TriageDecision,
+    when_in_the_week,
+)
 from haven.safeguarding.tests.records import category as top_category
 
 
@@ -29,6 +35,7 @@ def concern(
 ) -> Concern:
     organisation = recorder.organisation
     number = Concern.objects.for_org(organisation).count() + 1
+    weekday, hour = when_in_the_week(occurred_at)
     made = Concern.objects.create(
         organisation=organisation,
         number=number,
@@ -41,8 +48,8 @@ def concern(
         restricted=restricted,
         # What recording it through the service fixes on the row for the reports.
         year_group=child.year_group,
-        occurred_weekday=timezone.localtime(occurred_at).isoweekday(),
-        occurred_hour=timezone.localtime(occurred_at).hour,
+        occurred_weekday=weekday,
+        occurred_hour=hour,
     )
     # Recorded an hour after it happened.
     Concern.objects.for_org(organisation).filter(pk=made.pk).update(

@@ -63,3 +63,30 @@ def concern_records(recorder, child, *, alert_people=(), alert_teams=(), **field
         actor=recorder, data=data, alert_people=alert_people, alert_teams=alert_teams
     )
     return ConcernRecords(child=child, concern=concern)
+
+
+# What a concern keeps for the reports, as the services (and migration 0008's fill) write it.
+REPORT_FIELDS = (
+    "year_group",
+    "occurred_weekday",
+    "occurred_hour",
+    "seconds_to_first_action",
+    "seconds_to_decision",
+)
+
+
+def fill_report_fields_again() -> None:
+    """Run migration 0008's fill over every concern, as it ran over those recorded before.
+
+    The fill needs only the connection and a way to run SQL: the migration's schema editor
+    gives both, but cannot be opened inside a test's transaction on SQLite.
+    """
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("haven.safeguarding.migrations.0008_concern_report_fields")
+    editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
+    migration.fill_report_fields(apps, editor)

@@ -4,7 +4,6 @@ act on and decide it, so a report never has to work it out again from a year of 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -12,7 +11,12 @@ from django.utils import timezone
 from haven.core import clock
 from haven.safeguarding import alerts, services, triage
 from haven.safeguarding.models import Concern
-from haven.safeguarding.tests.records import category, concern_data
+from haven.safeguarding.tests.records import (
+    REPORT_FIELDS,
+    category,
+    concern_data,
+    fill_report_fields_again,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,12 +101,6 @@ def test_concerns_recorded_before_the_fields_existed_get_what_the_services_would
     dsl, child, other_children
 ):
     """The migration's fill, run over concerns whose fields were wiped, gives them back."""
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.db import connection
-
-    fill = import_module("haven.safeguarding.migrations.0008_concern_report_fields")
     cat = category(dsl.organisation)
     child.year_group = "R"
     child.save(update_fields=["year_group"])
@@ -114,9 +112,7 @@ def test_concerns_recorded_before_the_fields_existed_get_what_the_services_would
     with clock.travel(timedelta(hours=2)):
         triage.triage_decide(concern=first, actor=dsl, outcome="monitor", rationale="Watch")
     services.concern_record(actor=dsl, data=concern_data(other_children[0], category_obj=cat))
-    fields = ["year_group", "occurred_weekday", "occurred_hour"]
-    fields += ["seconds_to_first_action", "seconds_to_decision"]
-    written = list(Concern.unscoped.order_by("pk").values_list(*fields))
+    written = list(Concern.unscoped.order_by("pk").values_list(*REPORT_FIELDS))
     Concern.unscoped.update(
         year_group="x",
         occurred_weekday=0,
@@ -124,11 +120,8 @@ def test_concerns_recorded_before_the_fields_existed_get_what_the_services_would
         seconds_to_first_action=None,
         seconds_to_decision=None,
     )
-    # The fill needs only the connection and a way to run SQL: the migration's schema
-    # editor gives both, but cannot be opened inside a test's transaction on SQLite.
-    editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
-    fill.fill_report_fields(apps, editor)
-    filled = list(Concern.unscoped.order_by("pk").values_list(*fields))
+    fill_report_fields_again()
+    filled = list(Concern.unscoped.order_by("pk").values_list(*REPORT_FIELDS))
     assert [f[:3] for f in filled] == [f[:3] for f in written]
     assert filled[1][3:] == written[1][3:] == (None, None)
     assert all(abs(a - b) <= 1 for a, b in zip(filled[0][3:], written[0][3:], strict=True))

@@ -154,22 +154,14 @@ def test_cases_keep_the_services_invariants(generated):
 def test_concerns_carry_the_report_fields_the_services_would_write(generated):
     """Worked out again from each concern's child, time, actions and decisions, by the fill
     that gave concerns recorded before these fields existed theirs."""
-    from importlib import import_module
-    from types import SimpleNamespace
+    from haven.safeguarding.tests.records import REPORT_FIELDS, fill_report_fields_again
 
-    from django.apps import apps
-    from django.db import connection
-
-    fill = import_module("haven.safeguarding.migrations.0008_concern_report_fields")
-    fields = ("year_group", "occurred_weekday", "occurred_hour")
-    fields += ("seconds_to_first_action", "seconds_to_decision")
-    generated_rows = list(Concern.unscoped.order_by("pk").values_list("pk", *fields))
+    generated_rows = list(Concern.unscoped.order_by("pk").values_list("pk", *REPORT_FIELDS))
     assert any(row[4] is not None for row in generated_rows)
     assert any(row[5] is not None for row in generated_rows)
     # A moved child's year group today may differ from then; the generator moves nobody.
-    editor = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
-    fill.fill_report_fields(apps, editor)
-    assert list(Concern.unscoped.order_by("pk").values_list("pk", *fields)) == generated_rows
+    fill_report_fields_again()
+    assert list(Concern.unscoped.order_by("pk").values_list("pk", *REPORT_FIELDS)) == generated_rows
 
 
 def test_most_children_have_few_entries_and_a_few_have_many(generated):
