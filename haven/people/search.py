@@ -61,14 +61,8 @@ def name_tokens(*names: str) -> set[str]:
     return expanded
 
 
-def tokens_for(person: Person) -> set[str]:
-    return name_tokens(
-        person.first_name,
-        person.middle_names,
-        person.last_name,
-        person.known_as,
-        person.previous_names,
-    )
+# The names a person is found by, in the order ``name_tokens`` and ``index_rows`` take them.
+NAME_FIELDS = ("first_name", "middle_names", "last_name", "known_as", "previous_names")
 
 
 def codes(word: str) -> set[str]:
@@ -277,14 +271,15 @@ def matching_people(
     return people
 
 
-def score(person: Person, parsed: ParsedQuery) -> float:
-    """How well a candidate's names fit the typed names (1.0 = every word exact)."""
+def score(names: tuple[str, ...], parsed: ParsedQuery) -> float:
+    """How well a candidate's names (``NAME_FIELDS``) fit the typed names (1.0 = every word
+    exact)."""
     if not parsed.names:
         return 1.0
-    names = tokens_for(person)
+    tokens = name_tokens(*names)
     total = 0.0
     for token in parsed.names:
-        total += max((jellyfish.jaro_winkler_similarity(token, n) for n in names), default=0)
+        total += max((jellyfish.jaro_winkler_similarity(token, n) for n in tokens), default=0)
     return total / len(parsed.names)
 
 
@@ -308,7 +303,7 @@ def search(organisation, query: str, *, visible=None) -> list[Person]:
     parsed = parse(query)
     if parsed.is_empty:
         return []
-    found: dict[int, Person] = {}
+    found: dict[int, tuple] = {}  # id → (id, *NAME_FIELDS)
     # A reader who sees only some people, or a name narrowed by a date or a postcode, needs
     # every name match looked at; otherwise the first few hundred rows are candidates enough.
     names_alone = not (
@@ -322,12 +317,15 @@ def search(organisation, query: str, *, visible=None) -> list[Person]:
         if found:
             people = people.exclude(pk__in=list(found))
         # No ORDER BY: the database reads candidates by key and we rank them here, so a
-        # common name costs a bounded amount however many people share it.
-        for person in people.select_related("household").order_by()[: CANDIDATES - len(found)]:
-            found[person.pk] = person
+        # common name costs a bounded amount however many people share it. Only the names
+        # are read for ranking; whole records are loaded for the few shown.
+        candidates = people.order_by().values_list("pk", *NAME_FIELDS)
+        for row in candidates[: CANDIDATES - len(found)]:
+            found[row[0]] = row
         if found:
             break
-    ranked = sorted(
-        found.values(), key=lambda p: (-score(p, parsed), p.last_name, p.first_name, p.pk)
-    )
-    return ranked[:MAX_RESULTS]
+    # Best fit first, then by surname, first name and id.
+    ranked = sorted(found.values(), key=lambda r: (-score(r[1:], parsed), r[3], r[1], r[0]))
+    best = [row[0] for row in ranked[:MAX_RESULTS]]
+    shown = Person.objects.for_org(organisation).select_related("household").in_bulk(best)
+    return [shown[pk] for pk in best if pk in shown]  # (unless removed in between)
