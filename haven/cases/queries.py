@@ -34,6 +34,7 @@ from haven.cases.models import (
     Status,
 )
 from haven.core import clock, paging
+from haven.people.models import name_fields
 
 CASE_RELATED = (
     "child",
@@ -261,10 +262,11 @@ def home_cases(user) -> dict:
     order = ("next_update_due", "-number")
     owned = open_rows.filter(owner=user)
     managed = open_rows.filter(manager=user).exclude(owner=user)
+    shown = ("number", "status", "next_update_due", "threshold__name", *name_fields("child"))
     rows = [
         case
         for part in (owned, managed)
-        for case in _first_rows(part, order).select_related(*LIST_RELATED)
+        for case in _first_rows(part, order).select_related("child", "threshold").only(*shown)
     ]
     rows.sort(key=lambda c: (c.next_update_due or NEVER_DUE, -c.number))
     return {"cases": _overdue_first(rows[:HOME_ROWS], today), "today": today, **counts}
@@ -375,6 +377,7 @@ def closures_awaiting(user) -> list:
         ClosureRequest.objects.for_org(user.organisation)
         .filter(approver=user, decision=ClosureRequest.Decision.PENDING)
         .select_related("case__child", "created_by")
+        .only("created_at", "case__number", "created_by__full_name", *name_fields("case__child"))
         .order_by("created_at", "pk")[:HOME_ROWS]
     )
 

@@ -14,6 +14,7 @@ from haven.chronology.models import (
 )
 from haven.core import clock
 from haven.core.paging import keyset_page
+from haven.people.models import name_fields
 
 HOME_ROWS = 8
 # Transfers in progress at once are few (a handful of leavers with files, even in July); the
@@ -82,7 +83,12 @@ def home_transfers(user) -> dict:
         total=Count("id"),
         overdue=Count("id", filter=Q(status=TransferStatus.GENERATED, due_date__lt=today)),
     )
-    return {"transfers": list(rows[:HOME_ROWS]), **counts, "today": today}
+    shown = (
+        rows.select_related(None)
+        .select_related("child")
+        .only("destination", "status", "due_date", *name_fields("child"))
+    )
+    return {"transfers": list(shown[:HOME_ROWS]), **counts, "today": today}
 
 
 def child_transfer(child):

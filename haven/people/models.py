@@ -53,6 +53,12 @@ class YearGroup(models.TextChoices):
     Y13 = "13", "Year 13"
 
 
+def name_fields(relation: str) -> tuple[str, str]:
+    """What ``Person.full_name`` reads, through ``relation``, for ``.only()``: a list that
+    shows a child's name need not load the child's whole record."""
+    return (f"{relation}__first_name", f"{relation}__last_name")
+
+
 class Person(OrgScopedModel):
     class Kind(models.TextChoices):
         CHILD = "child", "Child"

@@ -12,6 +12,7 @@ from haven.access import rules
 from haven.accounts.models import User
 from haven.core import clock
 from haven.core.paging import MAX_ID
+from haven.people.models import name_fields
 from haven.programmes.models import (
     CURRENT,
     Agency,
@@ -440,9 +441,8 @@ def my_follow_ups(user) -> dict:
     )
     today = clock.today()
     counts = rows.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
-    actions = list(
-        rows.select_related("consultation__engagement__child").order_by("due_on", "pk")[
-            :FOLLOW_UPS_ON_HOME
-        ]
+    shown = rows.select_related("consultation__engagement__child").only(
+        "description", "due_on", *name_fields("consultation__engagement__child")
     )
+    actions = list(shown.order_by("due_on", "pk")[:FOLLOW_UPS_ON_HOME])
     return {"actions": actions, "today": today, **counts}

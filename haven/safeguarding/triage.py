@@ -29,6 +29,7 @@ from haven.chronology.projection import project_new
 from haven.core import clock
 from haven.core.errors import DomainError, NotAllowed
 from haven.core.paging import capped_count, cursor
+from haven.people.models import name_fields
 from haven.safeguarding.models import Concern, ConcernChild, TriageDecision
 
 QUEUE_PAGE_SIZE = 25
@@ -201,7 +202,10 @@ def awaiting_summary(user, oldest: int = 3) -> tuple[int, list]:
     """(how many await triage, counted up to ``COUNT_LIMIT``; the oldest few): two indexed
     queries for the home page, whatever the backlog."""
     rows = awaiting_triage(user)
-    return capped_count(rows), list(rows.select_related("child", "category")[:oldest])
+    oldest_rows = rows.select_related("child", "category").only(
+        "number", "created_at", "category__name", *name_fields("child")
+    )
+    return capped_count(rows), list(oldest_rows[:oldest])
 
 
 def decisions_for(concern: Concern):

@@ -12,6 +12,7 @@ from django import template
 from haven.access import rules
 from haven.core import clock
 from haven.core.paging import capped_count
+from haven.people.models import name_fields
 from haven.safeguarding import alerts, triage
 from haven.safeguarding.alert_forms import ActionForm, TriageForm
 
@@ -53,7 +54,12 @@ def alerts_home_panel(context):
     return {
         "show": True,
         "count": capped_count(unread),
-        "newest": list(unread.select_related("concern", "concern__child")[:HOME_ROWS]),
+        # Only what the list shows: a concern's row holds its whole account.
+        "newest": list(
+            unread.select_related("concern__child").only(
+                "created_at", "concern__number", *name_fields("concern__child")
+            )[:HOME_ROWS]
+        ),
     }
 
 
@@ -72,7 +78,9 @@ def triage_home_panel(context):
         "oldest": oldest,
         "cumulative_count": capped_count(cumulative),
         "cumulative": list(
-            cumulative.select_related("child", "concern").order_by("-id")[:HOME_ROWS]
+            cumulative.select_related("child", "concern")
+            .only("reason", "concern__number", *name_fields("child"))
+            .order_by("-id")[:HOME_ROWS]
         ),
     }
 
