@@ -331,3 +331,52 @@ def test_the_dsl_sees_expired_training_on_their_home_page_in_a_fixed_number_of_q
     assert "Expired 11" not in body  # ten at most, then a pointer
     # Other people do not get the panel.
     assert "training has expired" not in sign_in(admin).get("/").content.decode()
+
+
+def test_the_expired_training_panel_agrees_with_the_whole_matrix(
+    add_staff, admin, option, level_2_course, dsl_course
+):
+    """The panel works through only the people with a lapsed record; it must find exactly
+    whom the whole matrix finds, in the same order."""
+    optional = services.course_save(
+        actor=admin, data={"name": "Paediatric first aid", "levels": [], "validity_months": 36}
+    )
+    lead = option(RESPONSIBILITIES, "Designated safeguarding lead")
+
+    def record(staff, course, years):
+        services.training_record_add(
+            staff=staff, course=course, actor=admin, completed_on=years_ago(years)
+        )
+
+    expired = add_staff("Ann Expired", started_on=years_ago(6))
+    record(expired, level_2_course, 4)
+    renewed = add_staff("Ben Renewed", started_on=years_ago(6))
+    record(renewed, level_2_course, 4)
+    record(renewed, level_2_course, 1)
+    covered = add_staff("Cat Covered", started_on=years_ago(6))
+    record(covered, level_2_course, 4)  # lapsed, but a newer course covers the level
+    record(covered, dsl_course, 1)
+    optional_only = add_staff("Dan Optional", started_on=years_ago(6))
+    record(optional_only, level_2_course, 1)
+    record(optional_only, optional, 4)  # lapsed, but nobody requires it
+    lead_lapsed = add_staff("Eve Lead", started_on=years_ago(6), responsibilities=[lead])
+    record(lead_lapsed, level_2_course, 1)
+    record(lead_lapsed, dsl_course, 3)  # the lead's required course ran out
+    add_staff("Fay Nothing")  # missing, not expired
+    left = add_staff("Gus Left", started_on=years_ago(6), left_on=clock.today() - timedelta(days=1))
+    record(left, level_2_course, 4)  # expired, but they have left
+
+    lines, people = queries.expired_training(admin.organisation)
+
+    matrix = queries.compliance(
+        admin.organisation,
+        queries.current_staff(admin.organisation).order_by("full_name", "pk"),
+    )
+    everyone = [
+        (row.staff.pk, matrix.title(key), cell.expires_on)
+        for row in matrix.rows
+        for key, cell in row.expired
+    ]
+    assert [(staff.pk, what, when) for staff, what, when in lines] == everyone
+    assert people == 2
+    assert {staff.full_name for staff, _, _ in lines} == {"Ann Expired", "Eve Lead"}
