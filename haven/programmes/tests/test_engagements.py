@@ -128,3 +128,19 @@ def test_engagement_entries_in_the_chronology_are_seen_only_by_those_who_may_see
     assert Kind.CONSULTATION in seen_by(key_person)
     assert Kind.CONSULTATION in seen_by(dsl)
     assert Kind.CONSULTATION not in seen_by(other)
+
+
+def test_the_engagement_page_names_the_child_the_emergency_contact_and_who_consented(
+    child, engage, add_adult, sign_in, key_person
+):
+    from django.urls import reverse
+
+    bugs = child()
+    engagement = engage(
+        bugs, emergency_contact=add_adult, consent_form_completed=True, consent_given_by=add_adult
+    )
+    body = sign_in(key_person).get(reverse("programmes:engagement", args=[engagement.pk]))
+    page = body.content.decode()
+    assert f"Back to {bugs.full_name}" in page
+    assert f"<dd>{add_adult.full_name}</dd>" in page
+    assert f"consent given by {add_adult.full_name}" in page
