@@ -34,20 +34,12 @@ from haven.cases.models import (
     Status,
 )
 from haven.core import clock, paging
-from haven.people.models import name_fields
+from haven.core.models import attach_by_key
+from haven.people.models import Person, name_fields
 
-CASE_RELATED = (
-    "child",
-    "engagement__programme",
-    "engagement__child",
-    "case_type",
-    "category",
-    "threshold",
-    "owner",
-    "manager",
-    "la_notified_by",
-    "created_by",
-)
+CASE_RELATED = ("engagement__programme", "case_type", "category", "threshold")
+# The child and the members of staff a case names are read by key (attach_by_key).
+CASE_STAFF = ("owner", "manager", "la_notified_by", "created_by")
 LIST_RELATED = ("child", "threshold", "owner")
 HOME_ROWS = 10
 LIST_PAGE = 50
@@ -72,11 +64,21 @@ def get_case_for_user(user, pk: int, *, for_write: bool = False) -> Safeguarding
         .filter(pk=pk)
         .first()
     )
+    if case is not None:
+        _attach_people(case)
     if case is None or not rules.can_view_case(user, case):
         raise Http404
     if for_write and not rules.can_record_on_case(user, case):
         raise PermissionDenied
     return case
+
+
+def _attach_people(case: SafeguardingCase) -> None:
+    children = [(case, "child")]
+    if case.engagement is not None:
+        children.append((case.engagement, "child"))
+    attach_by_key(Person, children)
+    attach_by_key(User, [(case, name) for name in CASE_STAFF])
 
 
 def get_closure_for_user(user, pk: int) -> ClosureRequest:

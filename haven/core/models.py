@@ -71,3 +71,18 @@ class OrgScopedModel(TimeStampedModel):
         abstract = True
         default_manager_name = "unscoped"
         base_manager_name = "unscoped"
+
+
+def attach_by_key(model, links) -> None:
+    """Set each ``(row, name)`` in ``links`` — a foreign key to ``model`` — from one query by
+    primary key, instead of ``select_related``.
+
+    For the wide tables a record names several times over (people, staff): joined in, each
+    copy brings every one of its indexes for PostgreSQL to weigh, and on the case and
+    engagement pages planning the query took ten to twenty times longer than running it.
+    """
+    links = list(links)
+    ids = {getattr(row, f"{name}_id") for row, name in links} - {None}
+    found = model._base_manager.in_bulk(ids) if ids else {}
+    for row, name in links:
+        setattr(row, name, found.get(getattr(row, f"{name}_id")))

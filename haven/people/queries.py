@@ -42,7 +42,9 @@ def get_person_for_user(user, pk: int, *, for_write: bool = False) -> Person:
 
     person = (
         Person.objects.for_org(user.organisation)
-        .select_related("household", "gender", "ethnicity", "first_language", "merged_into")
+        # Not the record it was merged into (a second copy of this wide table to plan a join
+        # for): that is read only for the few merged records, to send the reader on.
+        .select_related("household", "gender", "ethnicity", "first_language")
         .filter(pk=pk)
         .first()
     )

@@ -11,6 +11,7 @@ from django.http import Http404
 from haven.access import rules
 from haven.accounts.models import User
 from haven.core import clock
+from haven.core.models import attach_by_key
 from haven.core.paging import MAX_ID
 from haven.people.models import Person, name_fields
 from haven.programmes.models import (
@@ -29,10 +30,7 @@ from haven.programmes.models import (
 
 DELIVERIES_PAGE = 25
 ENGAGEMENT_RELATED = ("programme", "referred_by", "closed_reason")
-# The people and the members of staff an engagement names are read in two small queries by
-# key. Joined in with the rest they made eleven tables, three of them the people table with
-# its many indexes, and PostgreSQL spent ten to twenty times longer choosing how to join
-# them than running the query.
+# The people and the members of staff an engagement names are read by key (attach_by_key).
 ENGAGEMENT_PEOPLE = ("child", "emergency_contact", "consent_given_by")
 ENGAGEMENT_STAFF = ("created_by", "key_person", "service_manager", "closed_by")
 
@@ -77,8 +75,8 @@ def get_engagement_for_user(user, pk: int, *, for_write: bool = False) -> Engage
         .first()
     )
     if engagement is not None:
-        _attach(engagement, Person, ENGAGEMENT_PEOPLE)
-        _attach(engagement, User, ENGAGEMENT_STAFF)
+        attach_by_key(Person, [(engagement, name) for name in ENGAGEMENT_PEOPLE])
+        attach_by_key(User, [(engagement, name) for name in ENGAGEMENT_STAFF])
     if engagement is None or not rules.can_view_engagement(user, engagement):
         raise Http404
     if for_write and not rules.can_record_in_engagement(user, engagement):
@@ -86,14 +84,6 @@ def get_engagement_for_user(user, pk: int, *, for_write: bool = False) -> Engage
     # The reader's organisation is already loaded, and is this one: save the page a query.
     engagement.organisation = user.organisation
     return engagement
-
-
-def _attach(engagement: Engagement, model, names: tuple[str, ...]) -> None:
-    """Set the engagement's relations ``names`` (all to ``model``) from one query by key."""
-    ids = {getattr(engagement, f"{name}_id") for name in names} - {None}
-    found = model.unscoped.in_bulk(ids) if ids else {}
-    for name in names:
-        setattr(engagement, name, found.get(getattr(engagement, f"{name}_id")))
 
 
 def child_engagements(user, child) -> dict:

@@ -107,6 +107,11 @@ def test_a_case_opened_from_triage_can_be_placed_in_the_childs_open_engagement(
     client.post(url, _form(option, low, key_person, within=str(engagement.pk)))
     case = SafeguardingCase.objects.for_org(child.organisation).get()
     assert case.engagement == engagement and list(case.concerns.all()) == [concern]
+    # The case page names the child, the engagement (by its child and programme) and the
+    # staff, each read by key rather than joined.
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert child.full_name in page and engagement.name in page
+    assert key_person.full_name in page and dsl.full_name in page
 
 
 def test_an_engagement_the_reader_cannot_see_is_not_offered(sign_in, dsl, key_person, child):
