@@ -21,7 +21,14 @@ def bench():
 
 @pytest.mark.parametrize(
     "operation",
-    ["global search", "duplicate check", "person page", "record a concern", "chronology first"],
+    [
+        "global search",
+        "duplicate check",
+        "person page",
+        "record a concern",
+        "chronology first",
+        "case page",
+    ],
 )
 def test_an_operation_runs_and_reports_its_percentiles(bench, operation):
     results = bench.run(only=operation)
@@ -64,3 +71,16 @@ def test_a_long_run_proves_the_second_factor_again_before_it_goes_stale(bench):
     session.save()
     bench._keep_second_factor_fresh()
     assert bench.client.session[VERIFIED_AT] > stale + 15 * 60
+
+
+def test_adding_a_monitoring_action_saves_one_each_run():
+    """Enough people that some of their cases are still open (one in fifty has a case)."""
+    from haven.cases.models import MonitoringAction
+
+    call_command("generate_data", people=1500, seed=5)
+    organisation = Organisation.objects.get(name=PLANS[0].name)
+    user = User.objects.for_org(organisation).get(email__startswith="dsl@")
+    before = MonitoringAction.objects.for_org(organisation).count()
+    results = Bench(runs=3, seed=1, user=user).run(only="add a monitoring action")
+    assert [row["runs"] for row in results] == [3]
+    assert MonitoringAction.objects.for_org(organisation).count() == before + 3
