@@ -155,3 +155,22 @@ def test_a_common_name_narrowed_by_a_date_looks_past_the_first_rows(org, add_per
     assert found.date_of_birth == datetime.date(2018, 1, 5)
     (found,) = search.search(org, "lee 04/01/2018")
     assert found.date_of_birth == datetime.date(2018, 1, 4)
+
+
+def test_the_start_of_both_names_is_found_through_a_stem_pair(org, family):
+    """ "robe smit" is answered by the name pairs' tier, not by intersecting every "robe…"
+    with every "smit…" word by word."""
+    for typed in ("robe smi", "rob smit", "smit robe", "robe smith"):
+        parsed = search.parse(typed)
+        people = search.matching_people(org, parsed, wide=True, pairs=True)
+        assert [p.full_name for p in people] == ["Robert Smith"], typed
+    assert _names(org, "robe smit") == ["Robert Smith"]
+    assert _names(org, "robx smit") == []  # a stem must be the start of the name
+
+
+@given(first=WORD, surname=WORD, stem=st.sampled_from(search.STEMS), cut=st.integers(1, 12))
+def test_the_start_of_both_names_always_reaches_a_stem_pair(first, surname, stem, cut):
+    stored = search.name_pairs({first}, {surname})
+    for typed in ((first[:stem], surname[:cut]), (surname[:cut], first[:stem])):
+        _, prefixes = search.pair_lookups(*typed, wide=True)
+        assert any(s.startswith(p) for s in stored for p in prefixes), typed
