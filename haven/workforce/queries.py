@@ -406,8 +406,12 @@ def expired_training(organisation, *, limit: int = 10) -> tuple[list[tuple], int
         .filter(newest__lte=today)
         .values_list("staff_id", flat=True)
     )
-    # Read first, so the matrix's own queries each filter on a plain list of people.
-    staff = current_staff(organisation).filter(pk__in=set(lapsed))
+    # Read first, so the matrix's own queries each filter on a plain list of people, and
+    # so that when nothing has lapsed (the usual answer) the matrix is not worked out at all.
+    lapsed_ids = set(lapsed)
+    if not lapsed_ids:
+        return [], 0
+    staff = current_staff(organisation).filter(pk__in=lapsed_ids)
     matrix = compliance(organisation, staff.order_by("full_name", "pk"), today=today)
     lines, people = [], 0
     for row in matrix.rows:
