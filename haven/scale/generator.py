@@ -49,6 +49,7 @@ from haven.scale.names import (
     SURNAME_STARTS,
 )
 from haven.scale.records import Records
+from haven.scale.workforce import make_workforce
 
 BENCH_PASSWORD = "bench-password-not-for-production"  # noqa: S105  (bench databases only)
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -137,6 +138,7 @@ class Names:
 
 class Generator:
     def __init__(self, *, seed: int, report: Callable[[str], None] = print, records: bool = True):
+        self.seed = seed
         self.rng = random.Random(seed)
         # The domain records (concerns, cases, engagements, contacts and the chronology) draw
         # from their own random streams, so adding them leaves the people as they were.
@@ -387,6 +389,10 @@ class Generator:
                         f"{self.rows_written / max(elapsed, 0.001):,.0f} rows/s"
                     )
                 made[plan.name] = done
+                if self.records is not None:
+                    self.rows_written += make_workforce(
+                        org, actor, people=done, seed=self.seed, today=self.today
+                    )
         bulk.reset_sequences(
             Household, Person, SearchToken, Identifier, Relationship, StatusFlag, AuditEvent
         )
