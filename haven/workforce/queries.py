@@ -252,12 +252,13 @@ def level_requirement_title(level: int) -> str:
     return f"Safeguarding training at level {level}"
 
 
-def _required_courses(staff: StaffMember, courses: list[Course], responsibilities) -> list:
+def _required_courses(staff: StaffMember, courses: list[tuple[Course, set]], held: set) -> list:
+    """The courses (each with the responsibilities that require it) required of ``staff``,
+    who holds the responsibilities ``held``."""
     return [
-        c
-        for c in courses
-        if staff.level in (c.required_for_levels or [])
-        or responsibilities.intersection(o.pk for o in c.required_for_responsibilities.all())
+        course
+        for course, for_responsibilities in courses
+        if staff.level in (course.required_for_levels or []) or held & for_responsibilities
     ]
 
 
@@ -307,6 +308,10 @@ def compliance(organisation, staff_qs, *, today: date | None = None) -> Matrix:
     )
 
     active_courses = [c for c in courses if c.is_active]
+    # Each course's requiring responsibilities, read once rather than once for each person.
+    requirements_of = [
+        (c, {o.pk for o in c.required_for_responsibilities.all()}) for c in active_courses
+    ]
     courses_for_level = {n: [c.pk for c in courses if n in (c.levels or [])] for n in LEVELS}
     rows, required_keys = [], set()
     for person in staff:
@@ -322,7 +327,7 @@ def compliance(organisation, staff_qs, *, today: date | None = None) -> Matrix:
             status_for(best[0] if best else None, today),
             *(best if best else (None, None)),
         )
-        for course in _required_courses(person, active_courses, held):
+        for course in _required_courses(person, requirements_of, held):
             found = theirs.get(course.pk)
             key = f"course:{course.pk}"
             cells[key] = Cell(
