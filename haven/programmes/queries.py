@@ -33,6 +33,21 @@ ENGAGEMENT_RELATED = ("programme", "referred_by", "closed_reason")
 # The people and the members of staff an engagement names are read by key (attach_by_key).
 ENGAGEMENT_PEOPLE = ("child", "emergency_contact", "consent_given_by")
 ENGAGEMENT_STAFF = ("created_by", "key_person", "service_manager", "closed_by")
+# What the engagement page's list of sessions shows: a page of 25 need not carry whole rows
+# of the service, its programme, the absence reason and the member of staff.
+DELIVERY_SHOWN = (
+    "delivered_on",
+    "attendance",
+    "quantity",
+    "summary",
+    "entered_in_error_at",
+    "entered_in_error_reason",
+    "service__name",
+    "service__unit",
+    "service__programme__code",
+    "absence_reason__label",
+    "delivered_by__full_name",
+)
 
 
 def programmes_for(user):
@@ -116,6 +131,7 @@ def engagement_page(engagement: Engagement, request) -> dict:
         ServiceDelivery.objects.for_org(org)
         .filter(which, engagement=engagement)
         .select_related("service__programme", "absence_reason", "delivered_by")
+        .only(*DELIVERY_SHOWN)
     )
     page, next_cursor = _deliveries_page(deliveries, request.GET.get("after"))
     counts = (
