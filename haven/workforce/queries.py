@@ -252,36 +252,60 @@ def level_requirement_title(level: int) -> str:
     return f"Safeguarding training at level {level}"
 
 
-def _required_courses(staff: StaffMember, courses: list[tuple[Course, set]], held: set) -> list:
-    """The courses (each with the responsibilities that require it) required of ``staff``,
-    who holds the responsibilities ``held``."""
-    return [
-        course
-        for course, for_responsibilities in courses
-        if staff.level in (course.required_for_levels or []) or held & for_responsibilities
-    ]
+LEVEL_TITLE = "Safeguarding training at their level"
 
 
-def compliance(organisation, staff_qs, *, today: date | None = None) -> Matrix:
-    """Where everyone in ``staff_qs`` stands. A fixed number of queries, whatever its size.
+class TrainingRules:
+    """What training each person needs, from the organisation's courses (read once).
 
     Two kinds of requirement: safeguarding training at a person's own level, met by any
     course that covers that level (the newest such record counts); and courses the
     organisation has made required for their level or for a responsibility they hold.
     """
-    today = today or clock.today()
-    staff = list(
-        staff_qs.select_related("team", "line_manager", "user").prefetch_related(
-            Prefetch("responsibilities", queryset=Option.unscoped.only("pk", "label"))
+
+    def __init__(self, organisation):
+        self.courses = list(
+            Course.objects.for_org(organisation).prefetch_related(
+                Prefetch("required_for_responsibilities", queryset=Option.unscoped.only("pk"))
+            )
         )
-    )
-    courses = list(
-        Course.objects.for_org(organisation).prefetch_related(
-            Prefetch("required_for_responsibilities", queryset=Option.unscoped.only("pk"))
-        )
-    )
-    staff_ids = staff_qs.values("pk")
-    # Per person, per course: the latest expiry and the latest completion.
+        self.active = [c for c in self.courses if c.is_active]
+        self.for_level = {n: [c.pk for c in self.courses if n in (c.levels or [])] for n in LEVELS}
+        # Each course's requiring responsibilities, read once rather than once a person.
+        self.required = [
+            (c, {o.pk for o in c.required_for_responsibilities.all()}) for c in self.active
+        ]
+
+    def title(self, key: str) -> str:
+        if key == LEVEL_KEY:
+            return LEVEL_TITLE
+        return next((c.name for c in self.active if f"course:{c.pk}" == key), key)
+
+    def cells(self, person: StaffMember, theirs: dict, today: date) -> dict[str, Cell]:
+        """Where each of ``person``'s requirements stands, from ``theirs``: course id →
+        (latest expiry, latest completion) of their records."""
+        best = None
+        for course_id in self.for_level.get(person.level, []):
+            found = theirs.get(course_id)
+            if found and (best is None or found[0] > best[0]):
+                best = found
+        cells = {
+            LEVEL_KEY: Cell(
+                status_for(best[0] if best else None, today), *(best if best else (None, None))
+            )
+        }
+        held = {o.pk for o in person.responsibilities.all()}
+        for course, for_responsibilities in self.required:
+            if person.level in (course.required_for_levels or []) or held & for_responsibilities:
+                found = theirs.get(course.pk)
+                cells[f"course:{course.pk}"] = Cell(
+                    status_for(found[0] if found else None, today), *(found or (None, None))
+                )
+        return cells
+
+
+def latest_training(organisation, staff_ids) -> dict[int, dict[int, tuple[date, date]]]:
+    """Per person, per course: the latest expiry and the latest completion."""
     latest: dict[int, dict[int, tuple[date, date]]] = defaultdict(dict)
     for row in (
         TrainingRecord.objects.for_org(organisation)
@@ -290,6 +314,21 @@ def compliance(organisation, staff_qs, *, today: date | None = None) -> Matrix:
         .annotate(expires=Max("expires_on"), completed=Max("completed_on"))
     ):
         latest[row["staff_id"]][row["course_id"]] = (row["expires"], row["completed"])
+    return latest
+
+
+def compliance(organisation, staff_qs, *, today: date | None = None) -> Matrix:
+    """Where everyone in ``staff_qs`` stands (``TrainingRules``; DBS checks; induction). A
+    fixed number of queries, whatever its size."""
+    today = today or clock.today()
+    staff = list(
+        staff_qs.select_related("team", "line_manager", "user").prefetch_related(
+            Prefetch("responsibilities", queryset=Option.unscoped.only("pk", "label"))
+        )
+    )
+    rules = TrainingRules(organisation)
+    staff_ids = staff_qs.values("pk")
+    latest = latest_training(organisation, staff_ids)
     checks: dict[int, DbsCheck] = {}
     for check in (
         DbsCheck.objects.for_org(organisation)
@@ -307,33 +346,11 @@ def compliance(organisation, staff_qs, *, today: date | None = None) -> Matrix:
         .values_list("staff_id", "n")
     )
 
-    active_courses = [c for c in courses if c.is_active]
-    # Each course's requiring responsibilities, read once rather than once for each person.
-    requirements_of = [
-        (c, {o.pk for o in c.required_for_responsibilities.all()}) for c in active_courses
-    ]
-    courses_for_level = {n: [c.pk for c in courses if n in (c.levels or [])] for n in LEVELS}
     rows, required_keys = [], set()
     for person in staff:
-        held = {o.pk for o in person.responsibilities.all()}
         theirs = latest.get(person.pk, {})
-        cells: dict[str, Cell] = {}
-        best = None
-        for course_id in courses_for_level.get(person.level, []):
-            found = theirs.get(course_id)
-            if found and (best is None or found[0] > best[0]):
-                best = found
-        cells[LEVEL_KEY] = Cell(
-            status_for(best[0] if best else None, today),
-            *(best if best else (None, None)),
-        )
-        for course in _required_courses(person, requirements_of, held):
-            found = theirs.get(course.pk)
-            key = f"course:{course.pk}"
-            cells[key] = Cell(
-                status_for(found[0] if found else None, today), *(found or (None, None))
-            )
-            required_keys.add(key)
+        cells = rules.cells(person, theirs, today)
+        required_keys.update(key for key in cells if key != LEVEL_KEY)
         check = checks.get(person.pk)
         if not person.dbs_required:
             dbs = DbsState(Status.NOT_NEEDED, check)
@@ -363,9 +380,9 @@ def compliance(organisation, staff_qs, *, today: date | None = None) -> Matrix:
                 courses_done=courses_done,
             )
         )
-    requirements = [Requirement(LEVEL_KEY, "Safeguarding training at their level")] + [
+    requirements = [Requirement(LEVEL_KEY, LEVEL_TITLE)] + [
         Requirement(f"course:{c.pk}", c.name, c)
-        for c in active_courses
+        for c in rules.active
         if f"course:{c.pk}" in required_keys
     ]
     for row in rows:
@@ -411,21 +428,30 @@ def expired_training(organisation, *, limit: int = 10) -> tuple[list[tuple], int
         .filter(newest__lte=today)
         .values_list("staff_id", flat=True)
     )
-    # Read first, so the matrix's own queries each filter on a plain list of people, and
-    # so that when nothing has lapsed (the usual answer) the matrix is not worked out at all.
+    # Read first, so the queries below each filter on a plain list of people, and so that
+    # when nothing has lapsed (the usual answer) nothing more is read. Only their training
+    # is worked out, not the whole matrix (DBS checks, induction).
     lapsed_ids = set(lapsed)
     if not lapsed_ids:
         return [], 0
-    staff = current_staff(organisation).filter(pk__in=lapsed_ids)
-    matrix = compliance(organisation, staff.order_by("full_name", "pk"), today=today)
+    staff = (
+        current_staff(organisation)
+        .filter(pk__in=lapsed_ids)
+        .only("full_name", "level")
+        .prefetch_related(Prefetch("responsibilities", queryset=Option.unscoped.only("pk")))
+        .order_by("full_name", "pk")
+    )
+    rules = TrainingRules(organisation)
+    latest = latest_training(organisation, lapsed_ids)
     lines, people = [], 0
-    for row in matrix.rows:
-        expired = row.expired
+    for person in staff:
+        cells = rules.cells(person, latest.get(person.pk, {}), today)
+        expired = [(key, cell) for key, cell in cells.items() if cell.status == Status.OVERDUE]
         if expired:
             people += 1
             for key, cell in expired:
                 if len(lines) < limit:
-                    lines.append((row.staff, matrix.title(key), cell.expires_on))
+                    lines.append((person, rules.title(key), cell.expires_on))
     return lines, people
 
 
