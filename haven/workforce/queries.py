@@ -281,9 +281,10 @@ class TrainingRules:
             return LEVEL_TITLE
         return next((c.name for c in self.active if f"course:{c.pk}" == key), key)
 
-    def cells(self, person: StaffMember, theirs: dict, today: date) -> dict[str, Cell]:
-        """Where each of ``person``'s requirements stands, from ``theirs``: course id →
-        (latest expiry, latest completion) of their records."""
+    def cells(self, person: StaffMember, held: set, theirs: dict, today: date) -> dict[str, Cell]:
+        """Where each of ``person``'s requirements stands, given the responsibilities they
+        hold (option ids) and ``theirs``: course id → (latest expiry, latest completion) of
+        their records."""
         best = None
         for course_id in self.for_level.get(person.level, []):
             found = theirs.get(course_id)
@@ -294,7 +295,6 @@ class TrainingRules:
                 status_for(best[0] if best else None, today), *(best if best else (None, None))
             )
         }
-        held = {o.pk for o in person.responsibilities.all()}
         for course, for_responsibilities in self.required:
             if person.level in (course.required_for_levels or []) or held & for_responsibilities:
                 found = theirs.get(course.pk)
@@ -349,7 +349,8 @@ def compliance(organisation, staff_qs, *, today: date | None = None) -> Matrix:
     rows, required_keys = [], set()
     for person in staff:
         theirs = latest.get(person.pk, {})
-        cells = rules.cells(person, theirs, today)
+        held = {o.pk for o in person.responsibilities.all()}
+        cells = rules.cells(person, held, theirs, today)
         required_keys.update(key for key in cells if key != LEVEL_KEY)
         check = checks.get(person.pk)
         if not person.dbs_required:
@@ -438,14 +439,19 @@ def expired_training(organisation, *, limit: int = 10) -> tuple[list[tuple], int
         current_staff(organisation)
         .filter(pk__in=lapsed_ids)
         .only("full_name", "level")
-        .prefetch_related(Prefetch("responsibilities", queryset=Option.unscoped.only("pk")))
         .order_by("full_name", "pk")
     )
+    held: dict[int, set[int]] = defaultdict(set)
+    responsibilities = StaffMember.responsibilities.through.objects.filter(
+        staffmember_id__in=lapsed_ids
+    )
+    for staff_id, option_id in responsibilities.values_list("staffmember_id", "option_id"):
+        held[staff_id].add(option_id)
     rules = TrainingRules(organisation)
     latest = latest_training(organisation, lapsed_ids)
     lines, people = [], 0
     for person in staff:
-        cells = rules.cells(person, latest.get(person.pk, {}), today)
+        cells = rules.cells(person, held[person.pk], latest.get(person.pk, {}), today)
         expired = [(key, cell) for key, cell in cells.items() if cell.status == Status.OVERDUE]
         if expired:
             people += 1
