@@ -216,7 +216,12 @@ class StaffRow:
 
     @property
     def expired(self) -> list[tuple[str, Cell]]:
-        return [(key, c) for key, c in self.cells.items() if c.status == Status.OVERDUE]
+        return expired_cells(self.cells)
+
+
+def expired_cells(cells: dict[str, Cell]) -> list[tuple[str, Cell]]:
+    """The (requirement key, cell) pairs whose training has run out."""
+    return [(key, cell) for key, cell in cells.items() if cell.status == Status.OVERDUE]
 
 
 @dataclass
@@ -451,8 +456,9 @@ def expired_training(organisation, *, limit: int = 10) -> tuple[list[tuple], int
     latest = latest_training(organisation, lapsed_ids)
     lines, people = [], 0
     for person in staff:
-        cells = rules.cells(person, held[person.pk], latest.get(person.pk, {}), today)
-        expired = [(key, cell) for key, cell in cells.items() if cell.status == Status.OVERDUE]
+        expired = expired_cells(
+            rules.cells(person, held[person.pk], latest.get(person.pk, {}), today)
+        )
         if expired:
             people += 1
             for key, cell in expired:
