@@ -250,8 +250,15 @@ def _goto_sign_in(page, attempts: int = 3) -> None:
             page.goto("/sign-in/")
             return
         except Error as error:
-            if "ERR_ABORTED" not in str(error) or attempt == attempts - 1:
+            if not _overtaken(error) or attempt == attempts - 1:
                 raise
+
+
+def _overtaken(error) -> bool:
+    """Whether our navigation lost a race with one the page started itself. Chromium reports
+    it as an abort, or as an interruption when the page was heading for the same address."""
+    message = str(error)
+    return "ERR_ABORTED" in message or "interrupted by another navigation" in message
 
 
 def _server_session(context) -> SessionStore:
