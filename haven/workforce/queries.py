@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q
@@ -281,12 +282,28 @@ class TrainingRules:
             (c, {o.pk for o in c.required_for_responsibilities.all()}) for c in self.active
         ]
 
+    def responsibilities_held(self, staff_ids) -> dict[int, set[int]]:
+        """Per person in ``staff_ids`` (ids, or a query of them), the responsibilities they
+        hold that some course requires: the only ones ``cells`` looks at. Nothing is read
+        when no course is required for a responsibility."""
+        held: dict[int, set[int]] = defaultdict(set)
+        wanted = set().union(*(options for _, options in self.required))
+        if wanted:
+            pairs = StaffMember.responsibilities.through.objects.filter(
+                staffmember_id__in=staff_ids, option_id__in=wanted
+            ).values_list("staffmember_id", "option_id")
+            for staff_id, option_id in pairs:
+                held[staff_id].add(option_id)
+        return held
+
     def title(self, key: str) -> str:
         if key == LEVEL_KEY:
             return LEVEL_TITLE
         return next((c.name for c in self.active if f"course:{c.pk}" == key), key)
 
-    def cells(self, person: StaffMember, held: set, theirs: dict, today: date) -> dict[str, Cell]:
+    def cells(
+        self, person: StaffMember | NamedStaff, held: set, theirs: dict, today: date
+    ) -> dict[str, Cell]:
         """Where each of ``person``'s requirements stands, given the responsibilities they
         hold (option ids) and ``theirs``: course id → (latest expiry, latest completion) of
         their records."""
@@ -418,6 +435,15 @@ def current_staff(organisation):
     )
 
 
+class NamedStaff(NamedTuple):
+    """A member of staff as the expired-training panel needs them: hundreds are read on
+    each visit, and a whole model instance for each cost more than the query."""
+
+    pk: int
+    full_name: str
+    level: int
+
+
 def expired_training(organisation, *, limit: int = 10) -> tuple[list[tuple], int]:
     """Current staff whose required safeguarding training has expired: the DSL's panel.
 
@@ -427,38 +453,35 @@ def expired_training(organisation, *, limit: int = 10) -> tuple[list[tuple], int
     page costs what the lapsed training costs, however large the organisation.
     """
     today = clock.today()
+    records = TrainingRecord.objects.for_org(organisation)
     lapsed = (
-        TrainingRecord.objects.for_org(organisation)
-        .values("staff_id", "course_id")
+        records.values("staff_id", "course_id")
         .annotate(newest=Max("expires_on"))
         .filter(newest__lte=today)
-        .values_list("staff_id", flat=True)
+        .values("staff_id")
     )
-    # Read first, so the queries below each filter on a plain list of people, and so that
-    # when nothing has lapsed (the usual answer) nothing more is read. Only their training
-    # is worked out, not the whole matrix (DBS checks, induction).
-    lapsed_ids = set(lapsed)
-    if not lapsed_ids:
+    # In one query: each lapsed person still in post, by name, with their latest record of
+    # each course. Only their training is worked out, not the whole matrix (DBS checks,
+    # induction), and when nothing has lapsed (the usual answer) nothing more is read.
+    latest = (
+        records.filter(staff__in=current_staff(organisation).filter(pk__in=lapsed))
+        .values_list("staff_id", "staff__full_name", "staff__level", "course_id")
+        .annotate(expires=Max("expires_on"), completed=Max("completed_on"))
+        .order_by("staff__full_name", "staff_id")
+    )
+    staff: dict[int, NamedStaff] = {}
+    theirs: dict[int, dict[int, tuple[date, date]]] = defaultdict(dict)
+    for staff_id, full_name, level, course_id, expires, completed in latest:
+        if staff_id not in staff:
+            staff[staff_id] = NamedStaff(staff_id, full_name, level)
+        theirs[staff_id][course_id] = (expires, completed)
+    if not staff:
         return [], 0
-    staff = (
-        current_staff(organisation)
-        .filter(pk__in=lapsed_ids)
-        .only("full_name", "level")
-        .order_by("full_name", "pk")
-    )
-    held: dict[int, set[int]] = defaultdict(set)
-    responsibilities = StaffMember.responsibilities.through.objects.filter(
-        staffmember_id__in=lapsed_ids
-    )
-    for staff_id, option_id in responsibilities.values_list("staffmember_id", "option_id"):
-        held[staff_id].add(option_id)
     rules = TrainingRules(organisation)
-    latest = latest_training(organisation, lapsed_ids)
+    held = rules.responsibilities_held(staff_ids=lapsed)
     lines, people = [], 0
-    for person in staff:
-        expired = expired_cells(
-            rules.cells(person, held[person.pk], latest.get(person.pk, {}), today)
-        )
+    for staff_id, person in staff.items():
+        expired = expired_cells(rules.cells(person, held[staff_id], theirs[staff_id], today))
         if expired:
             people += 1
             for key, cell in expired:
