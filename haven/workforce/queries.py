@@ -460,11 +460,13 @@ def expired_training(organisation, *, limit: int = 10) -> tuple[list[tuple], int
         .filter(newest__lte=today)
         .values("staff_id")
     )
-    # In one query: each lapsed person still in post, by name, with their latest record of
-    # each course. Only their training is worked out, not the whole matrix (DBS checks,
-    # induction), and when nothing has lapsed (the usual answer) nothing more is read.
+    # In one query: each lapsed person still in post (as ``current_staff``, tested on the
+    # join that brings their name), with their latest record of each course. Only their
+    # training is worked out, not the whole matrix (DBS checks, induction), and when
+    # nothing has lapsed (the usual answer) nothing more is read.
     latest = (
-        records.filter(staff__in=current_staff(organisation).filter(pk__in=lapsed))
+        records.filter(staff__in=lapsed)
+        .filter(Q(staff__left_on__isnull=True) | Q(staff__left_on__gt=today))
         .values_list("staff_id", "staff__full_name", "staff__level", "course_id")
         .annotate(expires=Max("expires_on"), completed=Max("completed_on"))
         .order_by("staff__full_name", "staff_id")
