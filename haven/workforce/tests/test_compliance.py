@@ -380,3 +380,31 @@ def test_the_expired_training_panel_agrees_with_the_whole_matrix(
     assert [(staff.pk, what, when) for staff, what, when in lines] == everyone
     assert people == 2
     assert {staff.full_name for staff, _, _ in lines} == {"Ann Expired", "Eve Lead"}
+
+
+def test_only_responsibilities_some_course_requires_are_read(
+    add_staff, admin, option, level_2_course, django_assert_num_queries
+):
+    """The panel reads the responsibilities people hold only when a course is required for
+    one, and then only those: the rest never change what anyone needs."""
+    lead = option(RESPONSIBILITIES, "Designated safeguarding lead")
+    governor = option(RESPONSIBILITIES, "Trustee or governor")
+    both = add_staff("Hal Both", responsibilities=[lead, governor])
+    staff_ids = [both.pk]
+
+    rules = queries.TrainingRules(admin.organisation)
+    with django_assert_num_queries(0):
+        assert rules.responsibilities_held(staff_ids) == {}
+
+    services.course_save(
+        actor=admin,
+        data={
+            "name": "Designated safeguarding lead training",
+            "levels": [3],
+            "validity_months": 24,
+            "required_for_responsibilities": [lead],
+        },
+    )
+    rules = queries.TrainingRules(admin.organisation)
+    with django_assert_num_queries(1):
+        assert rules.responsibilities_held(staff_ids) == {both.pk: {lead.pk}}
