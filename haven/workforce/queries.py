@@ -417,10 +417,7 @@ def matrix_staff(user, *, team_id=None, level=None, show: str = "current"):
     """The staff the matrix shows the user, filtered, current or leavers."""
     staff = staff_visible_to(user)
     today = clock.today()
-    if show == "left":
-        staff = staff.filter(left_on__lte=today)
-    else:
-        staff = staff.filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
+    staff = staff.filter(Q(left_on__lte=today) if show == "left" else in_post(today))
     if team_id:
         staff = staff.filter(team_id=team_id)
     if level:
@@ -428,11 +425,13 @@ def matrix_staff(user, *, team_id=None, level=None, show: str = "current"):
     return staff.order_by("full_name", "pk")
 
 
+def in_post(today: date, via: str = "") -> Q:
+    """Staff who have not left by ``today`` (``via`` is the path to them, "staff__", say)."""
+    return Q(**{f"{via}left_on__isnull": True}) | Q(**{f"{via}left_on__gt": today})
+
+
 def current_staff(organisation):
-    today = clock.today()
-    return StaffMember.objects.for_org(organisation).filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=today)
-    )
+    return StaffMember.objects.for_org(organisation).filter(in_post(clock.today()))
 
 
 class NamedStaff(NamedTuple):
@@ -460,13 +459,13 @@ def expired_training(organisation, *, limit: int = 10) -> tuple[list[tuple], int
         .filter(newest__lte=today)
         .values("staff_id")
     )
-    # In one query: each lapsed person still in post (as ``current_staff``, tested on the
-    # join that brings their name), with their latest record of each course. Only their
-    # training is worked out, not the whole matrix (DBS checks, induction), and when
-    # nothing has lapsed (the usual answer) nothing more is read.
+    # In one query: each lapsed person still in post (tested on the join that brings their
+    # name), with their latest record of each course. Only their training is worked out,
+    # not the whole matrix (DBS checks, induction), and when nothing has lapsed (the usual
+    # answer) nothing more is read.
     latest = (
         records.filter(staff__in=lapsed)
-        .filter(Q(staff__left_on__isnull=True) | Q(staff__left_on__gt=today))
+        .filter(in_post(today, via="staff__"))
         .values_list("staff_id", "staff__full_name", "staff__level", "course_id")
         .annotate(expires=Max("expires_on"), completed=Max("completed_on"))
         .order_by("staff__full_name", "staff_id")

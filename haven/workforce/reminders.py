@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from haven.notifications.models import Kind
 from haven.notifications.reminders import Reminder
 from haven.workforce.models import DbsCheck, TrainingRecord
+from haven.workforce.queries import in_post
 
 # (days before expiry, key suffix, words), most urgent first.
 THRESHOLDS = ((0, "expired", "has expired"), (7, "7d", "expires within 7 days"), (60, "60d", None))
@@ -31,10 +32,6 @@ def threshold_for(expires_on: date, today: date) -> tuple[str, str] | None:
     return None
 
 
-def _current(staff_field: str, today: date) -> Q:
-    return Q(**{f"{staff_field}left_on__isnull": True}) | Q(**{f"{staff_field}left_on__gt": today})
-
-
 class TrainingAndDbsReminders:
     name = "workforce"
 
@@ -47,7 +44,7 @@ class TrainingAndDbsReminders:
         )
         records = (
             TrainingRecord.unscoped.filter(expires_on__lte=horizon, course__is_active=True)
-            .filter(_current("staff__", today))
+            .filter(in_post(today, via="staff__"))
             .filter(pk=Subquery(newest_training))
             .select_related("staff__user", "staff__line_manager", "course", "organisation")
             .order_by("pk")
@@ -70,7 +67,7 @@ class TrainingAndDbsReminders:
         )
         checks = (
             DbsCheck.unscoped.filter(renewal_due_on__lte=horizon, staff__dbs_required=True)
-            .filter(_current("staff__", today))
+            .filter(in_post(today, via="staff__"))
             .filter(pk=Subquery(newest_check))
             .select_related("staff__user", "staff__line_manager", "organisation")
             .order_by("pk")
