@@ -35,6 +35,11 @@ DUE_SOON_DAYS = 60
 LEVEL_KEY = "level"
 
 
+def course_key(course_id: int) -> str:
+    """The requirement key of a course made required for a level or a responsibility."""
+    return f"course:{course_id}"
+
+
 class Status:
     """Where one requirement stands for one person. Order is urgency, worst first."""
 
@@ -270,13 +275,13 @@ class TrainingRules:
     """
 
     def __init__(self, organisation):
-        self.courses = list(
+        courses = list(
             Course.objects.for_org(organisation).prefetch_related(
                 Prefetch("required_for_responsibilities", queryset=Option.unscoped.only("pk"))
             )
         )
-        self.active = [c for c in self.courses if c.is_active]
-        self.for_level = {n: [c.pk for c in self.courses if n in (c.levels or [])] for n in LEVELS}
+        self.active = [c for c in courses if c.is_active]
+        self.for_level = {n: [c.pk for c in courses if n in (c.levels or [])] for n in LEVELS}
         # Each course's requiring responsibilities, read once rather than once a person.
         self.required = [
             (c, {o.pk for o in c.required_for_responsibilities.all()}) for c in self.active
@@ -299,7 +304,7 @@ class TrainingRules:
     def title(self, key: str) -> str:
         if key == LEVEL_KEY:
             return LEVEL_TITLE
-        return next((c.name for c in self.active if f"course:{c.pk}" == key), key)
+        return next((c.name for c in self.active if course_key(c.pk) == key), key)
 
     def cells(
         self, person: StaffMember | NamedStaff, held: set, theirs: dict, today: date
@@ -320,7 +325,7 @@ class TrainingRules:
         for course, for_responsibilities in self.required:
             if person.level in (course.required_for_levels or []) or held & for_responsibilities:
                 found = theirs.get(course.pk)
-                cells[f"course:{course.pk}"] = Cell(
+                cells[course_key(course.pk)] = Cell(
                     status_for(found[0] if found else None, today), *(found or (None, None))
                 )
         return cells
@@ -404,9 +409,9 @@ def compliance(organisation, staff_qs, *, today: date | None = None) -> Matrix:
             )
         )
     requirements = [Requirement(LEVEL_KEY, LEVEL_TITLE)] + [
-        Requirement(f"course:{c.pk}", c.name, c)
+        Requirement(course_key(c.pk), c.name, c)
         for c in rules.active
-        if f"course:{c.pk}" in required_keys
+        if course_key(c.pk) in required_keys
     ]
     for row in rows:
         row.ordered = [row.cells.get(r.key) for r in requirements]
